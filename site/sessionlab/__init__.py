@@ -1,0 +1,37 @@
+"""Session Lab: a Flask site that shows how client-side sessions work."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import cart, errors, greeting, home, i18n, inspector, layout, preferences
+from .config import load_config
+from .forms import csrf
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def find_asset_dir(name):
+    """Return the templates/ or static/ folder: inside an installed package, else the repo's."""
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent.parent / name
+
+
+def create_app(config=None):
+    """Create and configure the Session Lab app."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=find_asset_dir("templates"),
+        static_folder=find_asset_dir("static"),
+    )
+    load_config(app, config)
+
+    csrf.init_app(app)
+    i18n.init_app(app)
+    layout.init_app(app)
+    errors.init_app(app)
+
+    for module in (home, greeting, inspector, cart, preferences):
+        app.register_blueprint(module.bp)
+    return app

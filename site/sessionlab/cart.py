@@ -1,0 +1,121 @@
+"""A shopping cart kept in the session as {product id: quantity}."""
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+
+from . import cookie
+from .catalog import PRODUCTS
+from .forms import MAX_QUANTITY, CartAddForm, CartUpdateForm, EmptyForm, ProductForm
+from .money import format_price
+
+bp = Blueprint("cart", __name__)
+
+
+def cart_lines():
+    """The cart's lines with their products and line totals, in catalogue order."""
+    cart = session.get("cart", {})
+    return [
+        {"product": product, "quantity": cart[product.id], "total": product.price * cart[product.id]}
+        for product in PRODUCTS.values()
+        if product.id in cart
+    ]
+
+
+def set_quantity(product_id, quantity):
+    """Change one line in place (0 removes it); refuse if the cookie would overflow."""
+    cart = session.get("cart", {})
+    proposed = {**cart, product_id: quantity}
+    if quantity and not cookie.fits({**session, "cart": proposed}, session.permanent):
+        return False
+    if "cart" not in session:
+        session["cart"] = cart
+    if quantity:
+        cart[product_id] = quantity
+    else:
+        cart.pop(product_id, None)
+    # The session notices assignments to its own keys, not changes inside the
+    # dict stored under one, so without this line the new cart is never saved.
+    session.modified = True
+    return True
+
+
+def show_cart(errors=(), status=200):
+    """Render the cart page, with error messages when a change was refused."""
+    lines = cart_lines()
+    return render_template(
+        "cart/cart.html",
+        lines=lines,
+        grand_total=sum((line["total"] for line in lines), start=0),
+        errors=errors,
+        update_form=CartUpdateForm(),
+        clear_form=EmptyForm(),
+    ), status
+
+
+def form_errors(form):
+    return [message for messages in form.errors.values() for message in messages]
+
+
+def cart_full():
+    return show_cart([_("Your cart is full: the session cookie has no room for more.")], 400)
+
+
+@bp.get("/products")
+def products():
+    """List the catalogue, each product with an add-to-cart form."""
+    return render_template("cart/products.html", products=PRODUCTS.values(), form=CartAddForm())
+
+
+@bp.get("/cart")
+def show():
+    """Show the cart's lines and totals in the visitor's currency."""
+    return show_cart()
+
+
+@bp.post("/cart/add")
+def add():
+    """Add a quantity of a product to the cart."""
+    form = CartAddForm()
+    if not form.validate():
+        return show_cart(form_errors(form), 400)
+    product = PRODUCTS[form.product_id.data]
+    quantity = int(form.quantity.data)
+    total = session.get("cart", {}).get(product.id, 0) + quantity
+    if total > MAX_QUANTITY:
+        message = _("A cart line holds at most %(most)d of a product.", most=MAX_QUANTITY)
+        return show_cart([message], 400)
+    if not set_quantity(product.id, total):
+        return cart_full()
+    flash(_("Added %(quantity)d × %(name)s to the cart.", quantity=quantity, name=product.name))
+    return redirect(url_for("cart.products"))
+
+
+@bp.post("/cart/update")
+def update():
+    """Set a line's quantity; 0 removes the line."""
+    form = CartUpdateForm()
+    if not form.validate():
+        return show_cart(form_errors(form), 400)
+    if not set_quantity(form.product_id.data, int(form.quantity.data)):
+        return cart_full()
+    flash(_("Cart updated."))
+    return redirect(url_for("cart.show"))
+
+
+@bp.post("/cart/remove")
+def remove():
+    """Remove a product's line from the cart."""
+    form = ProductForm()
+    if not form.validate():
+        return show_cart(form_errors(form), 400)
+    set_quantity(form.product_id.data, 0)
+    flash(_("Removed %(name)s from the cart.", name=PRODUCTS[form.product_id.data].name))
+    return redirect(url_for("cart.show"))
+
+
+@bp.post("/cart/clear")
+def clear():
+    """Empty the cart, keeping the rest of the session."""
+    session.pop("cart", None)
+    flash(_("The cart is empty now."))
+    return redirect(url_for("cart.show"))

@@ -1,0 +1,52 @@
+"""Configuration: defaults, then FLASK_* environment variables, then the caller's mapping."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULTS = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_PATH": "/",
+    "SESSION_COOKIE_SECURE": False,
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "MAX_FORM_PARTS": 100,
+    # Flask-WTF signs CSRF tokens; they stay valid for as long as the session.
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+KEY_FILE = "secret_key"
+
+
+def load_config(app, overrides=None):
+    """Fill app.config in order of precedence and make sure a secret key exists."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env()
+    if overrides:
+        app.config.from_mapping(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = read_or_create_key(Path(app.instance_path) / KEY_FILE)
+
+
+def read_or_create_key(path):
+    """Return the key kept in path, creating it (mode 0600) on first use.
+
+    Several gunicorn workers may start at once, so the key is written to a
+    private temporary file and linked into place: exactly one worker wins and
+    every worker then reads the same key.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()

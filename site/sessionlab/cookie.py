@@ -1,0 +1,73 @@
+"""The session cookie taken apart with Flask's own serializer, and its size."""
+
+from datetime import UTC, datetime
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired
+from werkzeug.http import dump_cookie
+
+# Bytes kept free under the size limit for a flashed message after a change.
+FLASH_HEADROOM = 200
+
+
+def serializer():
+    return current_app.session_interface.get_signing_serializer(current_app)
+
+
+def lifetime_seconds():
+    return int(current_app.permanent_session_lifetime.total_seconds())
+
+
+def header_size(data, permanent=False):
+    """Length of the Set-Cookie header Flask would send for this session data."""
+    config = current_app.config
+    expires = datetime.now(UTC) + current_app.permanent_session_lifetime if permanent else None
+    header = dump_cookie(
+        config["SESSION_COOKIE_NAME"],
+        serializer().dumps(dict(data)),
+        expires=expires,
+        path=config["SESSION_COOKIE_PATH"],
+        domain=config["SESSION_COOKIE_DOMAIN"],
+        secure=config["SESSION_COOKIE_SECURE"],
+        httponly=config["SESSION_COOKIE_HTTPONLY"],
+        samesite=config["SESSION_COOKIE_SAMESITE"],
+        max_size=0,
+    )
+    return len(header)
+
+
+def fits(data, permanent=False):
+    """Whether a session holding data still fits in one cookie, with room for a message."""
+    return header_size(data, permanent) + FLASH_HEADROOM <= current_app.config["MAX_COOKIE_SIZE"]
+
+
+def inspect(raw):
+    """Describe a raw session cookie value: its parts, payload, age and validity."""
+    if not raw:
+        return None
+    parts = raw.rsplit(".", 2)
+    facts = {
+        "raw": raw,
+        "size": len(current_app.config["SESSION_COOKIE_NAME"]) + 1 + len(raw),
+        "limit": current_app.config["MAX_COOKIE_SIZE"],
+        "payload_part": parts[0],
+        "timestamp_part": parts[1] if len(parts) == 3 else None,
+        "signature_part": parts[-1] if len(parts) == 3 else None,
+        "lifetime_seconds": lifetime_seconds(),
+    }
+    try:
+        payload, signed_at = serializer().loads(
+            raw, max_age=lifetime_seconds(), return_timestamp=True
+        )
+    except SignatureExpired:
+        return {**facts, "valid": False, "problem": "expired"}
+    except BadSignature:
+        return {**facts, "valid": False, "problem": "bad signature"}
+    return {
+        **facts,
+        "valid": True,
+        "payload": payload,
+        "permanent": bool(payload.get("_permanent")),
+        "signed_at": signed_at.isoformat(),
+        "server_accepts_until": (signed_at + current_app.permanent_session_lifetime).isoformat(),
+    }

@@ -1,0 +1,88 @@
+"""Flask-WTF forms: every POST carries a CSRF token and is validated here."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFProtect
+from wtforms import BooleanField, EmailField, RadioField, StringField
+from wtforms.validators import AnyOf, DataRequired, Email, Length, ValidationError
+
+from .catalog import PRODUCTS
+from .money import CURRENCIES
+
+csrf = CSRFProtect()
+
+MAX_QUANTITY = 99
+LANGUAGES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch"}
+THEMES = ("system", "light", "dark")
+
+
+class EmailForm(FlaskForm):
+    email_address = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Please enter an email address.")),
+            Length(max=254, message=_l("An email address has at most 254 characters.")),
+            Email(_l("That is not a valid email address.")),
+        ],
+    )
+    remember = BooleanField(_l("Remember me"))
+
+
+class PermanentForm(FlaskForm):
+    permanent = RadioField(
+        _l("Keep the session after the browser closes"),
+        choices=[("on", _l("Yes")), ("off", _l("No"))],
+        validate_choice=False,
+        validators=[AnyOf(("on", "off"), message=_l("Choose on or off."))],
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that clear things."""
+
+
+def whole_number(minimum):
+    """Validate a whole number between minimum and MAX_QUANTITY."""
+
+    def validate(form, field):
+        text = (field.data or "").strip()
+        if not text.isascii() or not text.isdigit():
+            raise ValidationError(_l("The quantity must be a whole number."))
+        if not minimum <= int(text) <= MAX_QUANTITY:
+            raise ValidationError(
+                _l("The quantity must be from %(low)d to %(high)d.", low=minimum, high=MAX_QUANTITY)
+            )
+
+    return validate
+
+
+def known_product(form, field):
+    """Refuse product ids that are not in the catalogue."""
+    if field.data not in PRODUCTS:
+        raise ValidationError(_l("There is no such product."))
+
+
+class ProductForm(FlaskForm):
+    product_id = StringField(_l("Product"), validators=[known_product])
+
+
+class CartAddForm(ProductForm):
+    quantity = StringField(_l("Quantity"), default="1", validators=[whole_number(1)])
+
+
+class CartUpdateForm(ProductForm):
+    quantity = StringField(_l("Quantity"), validators=[whole_number(0)])
+
+
+class PreferencesForm(FlaskForm):
+    language = StringField(
+        _l("Language"),
+        validators=[AnyOf(list(LANGUAGES), message=_l("That language is not available."))],
+    )
+    currency = StringField(
+        _l("Currency"),
+        validators=[AnyOf(list(CURRENCIES), message=_l("That currency is not available."))],
+    )
+    theme = StringField(
+        _l("Theme"), validators=[AnyOf(THEMES, message=_l("That theme is not available."))]
+    )

@@ -1,0 +1,15 @@
+"""Production gunicorn settings: `gunicorn -c python:sessionlab.gunicorn_conf`."""
+
+import os
+
+wsgi_app = "sessionlab:create_app()"
+bind = os.environ.get("SESSIONLAB_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+# Build the app once in the master: workers fork with templates and
+# translations already loaded, and a generated key file is made only once.
+preload_app = True
+accesslog = "-"
+errorlog = "-"
+# gunicorn 27's control socket lives in one shared place per user; without
+# this, a second server on the same machine fights the first over it.
+control_socket_disable = True

@@ -1,0 +1,58 @@
+"""The session inspector: the visitor's own cookie taken apart, and its controls."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from . import cookie
+from .forms import EmptyForm, PermanentForm
+
+bp = Blueprint("inspector", __name__)
+
+
+def sent_cookie():
+    """What the browser sent with this request, taken apart."""
+    return cookie.inspect(request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]))
+
+
+@bp.get("/session")
+def show():
+    """Show the session cookie's parts, payload, expiry and size."""
+    return render_template(
+        "inspector/session.html",
+        facts=sent_cookie(),
+        permanent_form=PermanentForm(permanent="on" if session.permanent else "off"),
+        clear_form=EmptyForm(),
+    )
+
+
+@bp.get("/session.json")
+def show_json():
+    """The inspector's facts as JSON."""
+    return {"cookie": sent_cookie(), "permanent": session.permanent}
+
+
+@bp.post("/session/permanent")
+def set_permanent():
+    """Make the session outlive the browser, or not."""
+    form = PermanentForm()
+    if not form.validate():
+        return render_template(
+            "inspector/session.html",
+            facts=sent_cookie(),
+            permanent_form=form,
+            clear_form=EmptyForm(),
+        ), 400
+    session.permanent = form.permanent.data == "on"
+    if session.permanent:
+        flash(_("The session is now permanent: it outlives the browser."))
+    else:
+        flash(_("The session now ends when the browser closes."))
+    return redirect(url_for("inspector.show"))
+
+
+@bp.post("/session/clear")
+def clear():
+    """Empty the session."""
+    session.clear()
+    flash(_("Session cleared."))
+    return redirect(url_for("inspector.show"))
