@@ -1,5 +1,6 @@
 """Session Lab: a Flask site that shows how client-side sessions work."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -22,6 +23,8 @@ def create_app(config=None):
     app = Flask(
         __name__,
         instance_relative_config=True,
+        # Where the generated secret key is kept; Flask's default when unset.
+        instance_path=os.environ.get("SESSIONLAB_INSTANCE_PATH"),
         template_folder=find_asset_dir("templates"),
         static_folder=find_asset_dir("static"),
     )
