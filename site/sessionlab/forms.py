@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
-from wtforms import BooleanField, EmailField, RadioField, StringField
+from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, ValidationError
 
 from .catalog import PRODUCTS
@@ -29,10 +29,8 @@ class EmailForm(FlaskForm):
 
 
 class PermanentForm(FlaskForm):
-    permanent = RadioField(
+    permanent = StringField(
         _l("Keep the session after the browser closes"),
-        choices=[("on", _l("Yes")), ("off", _l("No"))],
-        validate_choice=False,
         validators=[AnyOf(("on", "off"), message=_l("Choose on or off."))],
     )
 

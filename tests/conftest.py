@@ -1,0 +1,59 @@
+import re
+
+import pytest
+
+from sessionlab import create_app
+
+SECRET_KEY = "test-secret-key-0123456789abcdef0123"
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """A test app whose instance folder is a fresh temporary one."""
+    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path / "instance"))
+    return create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Visitor:
+    """A browser-like visitor: posts forms with the CSRF token from a page."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self, page="/set_email"):
+        """The CSRF token of a form on page."""
+        return CSRF_FIELD.search(self.client.get(page).get_data(as_text=True)).group(1)
+
+    def post(self, url, data=None, page="/set_email", **kwargs):
+        """Post data to url as the form on page would, CSRF token included."""
+        return self.client.post(url, data={"csrf_token": self.token(page), **(data or {})}, **kwargs)
+
+    def session(self):
+        """The session as the server decodes it from this visitor's cookie."""
+        with self.client.session_transaction() as session:
+            return dict(session)
+
+    @staticmethod
+    def cookie_header(response):
+        """The session's Set-Cookie header of a response."""
+        headers = response.headers.getlist("Set-Cookie")
+        return next(header for header in headers if header.startswith("session="))
+
+    def set_email(self, email, remember=False):
+        data = {"email_address": email} | ({"remember": "y"} if remember else {})
+        return self.post("/set_email", data)
+
+    def add_to_cart(self, product_id, quantity=1):
+        return self.post("/cart/add", {"product_id": product_id, "quantity": str(quantity)})
+
+
+@pytest.fixture
+def visitor(client):
+    return Visitor(client)
+
