@@ -29,5 +29,15 @@ PRODUCTS = {
         Product("tea", _l("Green tea"), _l("Fifty bags of sencha."), Decimal("7.25"), "#4d7c0f", "Gt"),
         Product("key", _l("Key ring"), _l("A brass key, purely symbolic."), Decimal("4.50"), "#a16207", "Kr"),
         Product("lamp", _l("Desk lamp"), _l("Warm light for late nights."), Decimal("1249.00"), "#475569", "La"),
+        Product("jar", _l("Cookie jar"), _l("Glass, with a lid that seals."), Decimal("14.00"), "#9a3412", "Cj"),
+        Product("note", _l("Notebook"), _l("Dotted pages for sketching requests."), Decimal("8.75"), "#1e40af", "Nb"),
+        Product("hat", _l("Beanie"), _l("Wool, warm enough for cold starts."), Decimal("16.50"), "#15803d", "Be"),
+        Product("mat", _l("Mouse mat"), _l("Printed with the HTTP status codes."), Decimal("11.00"), "#6d28d9", "Mm"),
+        Product("clock", _l("Wall clock"), _l("Counts down to your session's expiry."), Decimal("29.00"), "#b91c1c", "Wc"),
+        Product("plant", _l("Desk plant"), _l("A small cactus that needs no care."), Decimal("6.40"), "#3f6212", "Dp"),
+        Product("cable", _l("USB cable"), _l("Two metres, braided."), Decimal("5.99"), "#334155", "Us"),
+        Product("card", _l("Sticker pack"), _l("Twelve stickers for your laptop lid."), Decimal("3.20"), "#c026d3", "St"),
+        Product("scarf", _l("Scarf"), _l("Long and knitted, in the site's colours."), Decimal("21.00"), "#0e7490", "Sc"),
+        Product("chair", _l("Desk chair"), _l("Adjustable, for long debugging sessions."), Decimal("189.00"), "#57534e", "Dc"),
     )
 }
