@@ -1,7 +1,6 @@
 import re
 
 import pytest
-
 from sessionlab import create_app
 
 SECRET_KEY = "test-secret-key-0123456789abcdef0123"
@@ -31,8 +30,15 @@ class Visitor:
         return CSRF_FIELD.search(self.client.get(page).get_data(as_text=True)).group(1)
 
     def post(self, url, data=None, page="/set_email", **kwargs):
-        """Post data to url as the form on page would, CSRF token included."""
-        return self.client.post(url, data={"csrf_token": self.token(page), **(data or {})}, **kwargs)
+        """Post data to url as the form on page would, CSRF token included.
+
+        Redirects are followed, as a browser does, so flashed messages are shown
+        and gone from the session when the next request comes.
+        """
+        kwargs.setdefault("follow_redirects", True)
+        return self.client.post(
+            url, data={"csrf_token": self.token(page), **(data or {})}, **kwargs
+        )
 
     def session(self):
         """The session as the server decodes it from this visitor's cookie."""
@@ -56,4 +62,3 @@ class Visitor:
 @pytest.fixture
 def visitor(client):
     return Visitor(client)
-

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from . import cookie
 from .catalog import PRODUCTS
 from .forms import MAX_QUANTITY, CartAddForm, CartUpdateForm, EmptyForm, ProductForm
-from .money import format_price
 
 bp = Blueprint("cart", __name__)
 
@@ -15,7 +14,11 @@ def cart_lines():
     """The cart's lines with their products and line totals, in catalogue order."""
     cart = session.get("cart", {})
     return [
-        {"product": product, "quantity": cart[product.id], "total": product.price * cart[product.id]}
+        {
+            "product": product,
+            "quantity": cart[product.id],
+            "total": product.price * cart[product.id],
+        }
         for product in PRODUCTS.values()
         if product.id in cart
     ]
