@@ -1,6 +1,7 @@
 import re
 
 import pytest
+
 from sessionlab import create_app
 
 SECRET_KEY = "test-secret-key-0123456789abcdef0123"

@@ -1,4 +1,5 @@
 import pytest
+
 from sessionlab.catalog import PRODUCTS
 
 

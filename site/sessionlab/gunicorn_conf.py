@@ -9,6 +9,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 # translations already loaded, and a generated key file is made only once.
 preload_app = True
 accesslog = "-"
+# The usual combined format plus the worker's pid, to show which worker served whom.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" pid=%(p)s'
 errorlog = "-"
 # gunicorn 27's control socket lives in one shared place per user; without
 # this, a second server on the same machine fights the first over it.
