@@ -15,10 +15,12 @@ from babel.messages.pofile import read_po
 from markupsafe import escape
 
 import sessionlab
+from sessionlab.forms import LANGUAGES as OFFERED
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = Path(sessionlab.__file__).resolve().parent / "translations"
-LANGUAGES = ("es", "fr", "de")
+# Every language the preferences offer, except English, the language of the source.
+LANGUAGES = tuple(code for code in OFFERED if code != "en")
 # The same keywords as `pybabel extract -k _l -k lazy_gettext` (see babel.cfg).
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 # A printf-style conversion such as %(name)s, %(count)d or %%, or a stray %.
@@ -55,6 +57,7 @@ def strings(message):
 
 
 def placeholders(text):
+    """How many times each placeholder occurs in text."""
     return Counter(PLACEHOLDER.findall(text))
 
 
