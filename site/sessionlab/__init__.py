@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cart, errors, greeting, home, i18n, inspector, layout, preferences
+from . import cart, errors, greeting, home, i18n, inspector, layout, preferences, security
 from .config import load_config
 from .forms import csrf
 
@@ -29,6 +29,7 @@ def create_app(config=None):
         static_folder=find_asset_dir("static"),
     )
     load_config(app, config)
+    security.init_app(app)
 
     csrf.init_app(app)
     i18n.init_app(app)

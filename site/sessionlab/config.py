@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from .security import HOW_TO_FIX
+
 DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -27,7 +29,18 @@ def load_config(app, overrides=None):
     if overrides:
         app.config.from_mapping(overrides)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = read_or_create_key(Path(app.instance_path) / KEY_FILE)
+        app.config["SECRET_KEY"] = generated_key(Path(app.instance_path) / KEY_FILE)
+
+
+def generated_key(path):
+    """The key kept in path; refuse to start, saying how to fix it, if there can be none."""
+    try:
+        return read_or_create_key(path)
+    except OSError as error:
+        raise RuntimeError(
+            f"FLASK_SECRET_KEY is not set and no key can be kept in {path} "
+            f"({error.strerror}). {HOW_TO_FIX}"
+        ) from error
 
 
 def read_or_create_key(path):

@@ -1,0 +1,107 @@
+"""Security headers on every response, and a refusal to run with a weak secret key."""
+
+from flask import request
+from flask_talisman import DENY, Talisman
+
+MIN_KEY_BYTES = 32
+HOW_TO_FIX = (
+    "Set FLASK_SECRET_KEY to a long random value, for example the output of: "
+    "python -c 'import secrets; print(secrets.token_hex(32))'"
+)
+# Keys printed in tutorials and docs: anyone who has read them can sign a session.
+SAMPLE_KEYS = {
+    sample.encode() if isinstance(sample, str) else sample
+    for sample in (
+        "BAD_SECRET_KEY",  # the article this site is built on
+        "dev",  # the Flask tutorial
+        b'_5#y2L"F4Q8z\n\xec]/',  # the Flask docs, as bytes
+        '_5#y2L"F4Q8z\\n\\xec]/',  # the same, pasted into an environment variable
+        "192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf",  # Flask quickstart
+        "secret",
+        "secret-key",
+        "secret_key",
+        "super secret key",
+        "changeme",
+        "change-me",
+        "your-secret-key",
+    )
+}
+CONTENT_SECURITY_POLICY = {
+    # Only the site's own files, and no inline script or style: the pages need none.
+    "default-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def key_problem(key):
+    """Why key cannot sign sessions safely, or None when it can."""
+    if not isinstance(key, str | bytes):
+        return "is not text (quote it as a JSON string)"
+    raw = key.encode() if isinstance(key, str) else key
+    if raw in SAMPLE_KEYS:
+        return "is a well-known sample key that anyone can sign sessions with"
+    if len(raw) < MIN_KEY_BYTES:
+        return f"is {len(raw)} bytes long; it needs at least {MIN_KEY_BYTES}"
+    return None
+
+
+def fallback_keys(config):
+    """The retired keys that still verify sessions, oldest first."""
+    return config.get("SECRET_KEY_FALLBACKS") or []
+
+
+def key_problems(config):
+    """Everything wrong with the secret key and the fallback keys in config."""
+    fallbacks = fallback_keys(config)
+    if not isinstance(fallbacks, list | tuple):
+        # Flask would take each character of a plain string as a key of its own.
+        return ["FLASK_SECRET_KEY_FALLBACKS is not a JSON list, such as '[\"old key\"]'"]
+    named = [("FLASK_SECRET_KEY", config["SECRET_KEY"])]
+    named += [(f"FLASK_SECRET_KEY_FALLBACKS[{i}]", key) for i, key in enumerate(fallbacks)]
+    return [f"{name} {problem}" for name, key in named if (problem := key_problem(key))]
+
+
+def check_secret_keys(app):
+    """Refuse to run with a weak key, except in debug mode and tests, which only warn."""
+    problems = key_problems(app.config)
+    if not problems:
+        return
+    message = "; ".join(problems) + ". " + HOW_TO_FIX
+    if app.debug or app.testing:
+        app.logger.warning(message)
+    else:
+        raise RuntimeError(message)
+
+
+def keep_out_of_caches(response):
+    """Let no cache store or share a page built from someone's session."""
+    # Static files may be cached; their error pages show the layout, which reads the session.
+    if request.endpoint != "static" or response.status_code >= 400:
+        response.cache_control.no_store = True
+        response.vary.add("Cookie")
+    return response
+
+
+def init_app(app):
+    check_secret_keys(app)
+    # Flask-WTF signs form tokens with one key; given a list it signs with the last and
+    # accepts them all, so a form loaded just before a key rotation can still be sent.
+    app.config.setdefault("WTF_CSRF_SECRET_KEY", [*fallback_keys(app.config), app.secret_key])
+    secure = app.config["SESSION_COOKIE_SECURE"]
+    Talisman(
+        app,
+        # HTTPS is the deployer's choice, made with SESSION_COOKIE_SECURE; Talisman
+        # must neither force it nor change the cookie settings on its own.
+        force_https=secure,
+        session_cookie_secure=secure,
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+        session_cookie_http_only=app.config["SESSION_COOKIE_HTTPONLY"],
+        frame_options=DENY,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        # The full address only to our own pages: Flask-WTF checks it on HTTPS forms.
+        referrer_policy="same-origin",
+    )
+    app.after_request(keep_out_of_caches)
