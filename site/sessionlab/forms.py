@@ -46,7 +46,8 @@ def whole_number(minimum):
         text = (field.data or "").strip()
         if not text.isascii() or not text.isdigit():
             raise ValidationError(_l("The quantity must be a whole number."))
-        if not minimum <= int(text) <= MAX_QUANTITY:
+        # int() refuses thousands of digits; anything longer than the maximum is too big anyway.
+        if len(text) > len(str(MAX_QUANTITY)) or not minimum <= int(text) <= MAX_QUANTITY:
             raise ValidationError(
                 _l("The quantity must be from %(low)d to %(high)d.", low=minimum, high=MAX_QUANTITY)
             )
