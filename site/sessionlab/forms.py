@@ -1,10 +1,12 @@
 """Flask-WTF forms: every POST carries a CSRF token and is validated here."""
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
+from flask_wtf.form import SUBMIT_METHODS
 from wtforms import BooleanField, EmailField, StringField
-from wtforms.validators import AnyOf, DataRequired, Email, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Regexp, ValidationError
 
 from .catalog import PRODUCTS
 from .money import CURRENCIES
@@ -14,28 +16,44 @@ csrf = CSRFProtect()
 MAX_QUANTITY = 99
 LANGUAGES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch"}
 THEMES = ("system", "light", "dark")
+NOT_AN_EMAIL = _l("That is not a valid email address.")
 
 
-class EmailForm(FlaskForm):
+class TextForm(FlaskForm):
+    """A form that reads only the text fields of a submitted form."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            """No form here takes a file, and a JSON body is not a form.
+
+            Flask-WTF would hand an uploaded file or a JSON number or list to fields
+            whose validators expect text.
+            """
+            return (request.form or None) if request.method in SUBMIT_METHODS else None
+
+
+class EmailForm(TextForm):
     email_address = EmailField(
         _l("Email address"),
         validators=[
             DataRequired(_l("Please enter an email address.")),
             Length(max=254, message=_l("An email address has at most 254 characters.")),
-            Email(_l("That is not a valid email address.")),
+            Email(NOT_AN_EMAIL),
+            # Bytes that are not UTF-8 arrive as U+FFFD, which the Email check lets through.
+            Regexp("^[^\ufffd]*$", message=NOT_AN_EMAIL),
         ],
     )
     remember = BooleanField(_l("Remember me"))
 
 
-class PermanentForm(FlaskForm):
+class PermanentForm(TextForm):
     permanent = StringField(
         _l("Keep the session after the browser closes"),
         validators=[AnyOf(("on", "off"), message=_l("Choose on or off."))],
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(TextForm):
     """A form with nothing but its CSRF token, for buttons that clear things."""
 
 
@@ -61,7 +79,7 @@ def known_product(form, field):
         raise ValidationError(_l("There is no such product."))
 
 
-class ProductForm(FlaskForm):
+class ProductForm(TextForm):
     product_id = StringField(_l("Product"), validators=[known_product])
 
 
@@ -73,7 +91,7 @@ class CartUpdateForm(ProductForm):
     quantity = StringField(_l("Quantity"), validators=[whole_number(0)])
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(TextForm):
     language = StringField(
         _l("Language"),
         validators=[AnyOf(list(LANGUAGES), message=_l("That language is not available."))],
