@@ -72,6 +72,11 @@ def multipart(**fields):
     return request
 
 
+def mugs(quantity, message):
+    """Adding mugs to the cart in a bad quantity."""
+    return Bad("POST", "/cart/add", 400, message, form(product_id="mug", quantity=quantity))
+
+
 def at(path_info):
     """A request for a path exactly as given, as a server passes it on."""
     return lambda token: {"environ_overrides": {"PATH_INFO": path_info}}
@@ -168,34 +173,14 @@ CASES = {
         "POST", "/cart/add", 400, NO_PRODUCT, form(product_id="mug\r\nSet-Cookie: x=1")
     ),
     "path in product": Bad("POST", "/cart/add", 400, NO_PRODUCT, form(product_id="../config")),
-    "letters for quantity": Bad(
-        "POST", "/cart/add", 400, NOT_A_NUMBER, form(product_id="mug", quantity="abc")
-    ),
-    "negative quantity": Bad(
-        "POST", "/cart/add", 400, NOT_A_NUMBER, form(product_id="mug", quantity="-1")
-    ),
-    "fractional quantity": Bad(
-        "POST", "/cart/add", 400, NOT_A_NUMBER, form(product_id="mug", quantity="2.5")
-    ),
-    "full-width digit quantity": Bad(
-        "POST", "/cart/add", 400, NOT_A_NUMBER, form(product_id="mug", quantity="\uff11")
-    ),
-    "zero quantity": Bad(
-        "POST", "/cart/add", 400, OUT_OF_RANGE, form(product_id="mug", quantity="0")
-    ),
-    "quantity over 99": Bad(
-        "POST", "/cart/add", 400, OUT_OF_RANGE, form(product_id="mug", quantity="100")
-    ),
-    "quantity of 5000 digits": Bad(
-        "POST", "/cart/add", 400, OUT_OF_RANGE, form(product_id="mug", quantity="9" * 5000)
-    ),
-    "line over 99": Bad(
-        "POST",
-        "/cart/add",
-        400,
-        _l("A cart line holds at most %(most)d of a product.", most=99),
-        form(product_id="mug", quantity="98"),
-    ),
+    "letters for quantity": mugs("abc", NOT_A_NUMBER),
+    "negative quantity": mugs("-1", NOT_A_NUMBER),
+    "fractional quantity": mugs("2.5", NOT_A_NUMBER),
+    "full-width digit quantity": mugs("\uff11", NOT_A_NUMBER),
+    "zero quantity": mugs("0", OUT_OF_RANGE),
+    "quantity over 99": mugs("100", OUT_OF_RANGE),
+    "quantity of 5000 digits": mugs("9" * 5000, OUT_OF_RANGE),
+    "line over 99": mugs("98", _l("A cart line holds at most %(most)d of a product.", most=99)),
     "JSON instead of a form": Bad(
         "POST",
         "/cart/add",

@@ -1,0 +1,1 @@
+"""Load, isolation and fault-injection testing of Session Lab (see load/run.py)."""

@@ -1,0 +1,283 @@
+"""Locust visitors: each keeps its own email, cart and preferences in its own cookie jar,
+reads them back many times, and counts any value that is not its own as a leak.
+
+load/run.py runs them headless with faults; against a site you started yourself:
+    locust -f load/locustfile.py --host http://127.0.0.1:8000
+"""
+
+import itertools
+import random
+import re
+import time
+from dataclasses import asdict, dataclass, field
+
+from locust import HttpUser, between, task
+
+from sessionlab.catalog import PRODUCTS
+from sessionlab.forms import LANGUAGES, THEMES
+from sessionlab.money import CURRENCIES
+
+# How long a visitor keeps re-sending a request while the server cannot be reached.
+UNREACHABLE_SECONDS = 30
+# The pause before re-sending; shorter pauses from 200 visitors slow a restarting server.
+RESEND_PAUSE = 0.5
+PAGES = ("/", "/get_email", "/session", "/products", "/cart", "/preferences")
+HEADER_EMAIL = re.compile(r'data-testid="header-email">\s*(?:[^<]*<strong>([^<]+)</strong>)?')
+CART_COUNT = re.compile(r'data-testid="cart-count">(\d+)<')
+HTML_TAG = re.compile(r'<html lang="([\w-]+)" data-theme="(\w+)">')
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+STYLESHEET = '<link rel="stylesheet" href="/static/style.css">'
+# Bad requests sent under load: (method, path, form fields or None for no form, status).
+BAD_INPUTS = (
+    ("POST", "/cart/add", {"product_id": "mug", "quantity": "abc"}, 400),
+    ("POST", "/cart/update", {"product_id": "lampshade", "quantity": "1"}, 400),
+    ("POST", "/set_email", {"email_address": "not an email"}, 400),
+    ("POST", "/preferences", {"language": "xx", "currency": "EUR", "theme": "dark"}, 400),
+    ("POST", "/session/permanent", {"permanent": "maybe"}, 400),
+    ("POST", "/cart/clear", None, 400),
+    ("DELETE", "/cart", None, 405),
+    ("GET", "/static/%2e%2e/pyproject.toml", None, 404),
+)
+NUMBERS = itertools.count()
+
+
+@dataclass
+class Tally:
+    """What all visitors saw; the runner reads it between phases."""
+
+    settled: int = 0
+    reads: int = 0
+    bad_inputs: int = 0
+    retries: int = 0
+    errors: int = 0
+    leaks: int = 0
+    lost_sessions: int = 0
+    fresh_sessions: int = 0
+    refused_forms: int = 0
+    # Set by the runner while a key rotation without fallback is expected to reset sessions.
+    fresh_expected: bool = False
+    notes: list = field(default_factory=list)
+
+    def counts(self):
+        """The counters alone."""
+        return {name: value for name, value in asdict(self).items() if type(value) is int}
+
+    def note(self, text):
+        """Keep the first few problems to show."""
+        if len(self.notes) < 10:
+            self.notes.append(text)
+
+
+TALLY = Tally()
+
+
+def identity(number):
+    """Visitor number's own data: a unique email, and a cart and preferences that vary."""
+    products = list(PRODUCTS)
+    return {
+        "email": f"visitor{number}@load.example",
+        "cart": {products[(number + i) % len(products)]: 1 + (number + i) % 9 for i in range(3)},
+        "lang": list(LANGUAGES)[number % len(LANGUAGES)],
+        "currency": CURRENCIES[number % len(CURRENCIES)],
+        "theme": THEMES[number % len(THEMES)],
+        "permanent": number % 2 == 0,
+    }
+
+
+def on_page(html):
+    """What every page's layout shows of the session, or None if it is not a site page."""
+    email, count, tag = HEADER_EMAIL.search(html), CART_COUNT.search(html), HTML_TAG.search(html)
+    if not (email and count and tag and STYLESHEET in html):
+        return None
+    lang, theme = tag.groups()
+    return {
+        "email": email.group(1),
+        "cart_count": int(count.group(1)),
+        "lang": lang,
+        "theme": theme,
+    }
+
+
+def in_payload(payload):
+    """The visitor data in a decoded session payload."""
+    return {
+        "email": payload.get("email"),
+        "cart": payload.get("cart", {}),
+        "lang": payload.get("lang"),
+        "currency": payload.get("currency"),
+        "theme": payload.get("theme"),
+        "permanent": bool(payload.get("_permanent")),
+    }
+
+
+class Visitor(HttpUser):
+    """A person with their own browser: sets their data with the forms, then reads it back."""
+
+    wait_time = between(0.2, 1.0)
+
+    def on_start(self):
+        self.mine = identity(next(NUMBERS))
+        self.token = None
+        self.reset_seen = False
+        self.ready = self.settle()
+        TALLY.settled += self.ready
+
+    def send(self, method, path, **kwargs):
+        """Send a request, again while the server cannot be reached; None if it never answers.
+
+        Re-sending a form is safe here: its effect lives only in the cookie of a response
+        that never arrived, so the second try starts from the same session as the first.
+        """
+        deadline = time.monotonic() + UNREACHABLE_SECONDS
+        while True:
+            response = self.client.request(
+                method, path, allow_redirects=False, timeout=UNREACHABLE_SECONDS, **kwargs
+            )
+            if response.status_code:
+                # The form on the last page shown is the one the visitor sends next.
+                if token := CSRF_FIELD.search(response.text):
+                    self.token = token.group(1)
+                return response
+            if time.monotonic() > deadline:
+                self.problem(f"{method} {path}: no answer in {UNREACHABLE_SECONDS} s")
+                return None
+            TALLY.retries += 1
+            time.sleep(RESEND_PAUSE)
+
+    def problem(self, text):
+        TALLY.errors += 1
+        TALLY.note(f"{self.mine['email']}: {text}")
+
+    def page(self, path):
+        """GET a page and what its layout shows, or None (an error) if it is not a 200 page."""
+        response = self.send("GET", path)
+        if response is None:
+            return None
+        shown = on_page(response.text) if response.status_code == 200 else None
+        if shown is None:
+            self.problem(f"GET {path}: {response.status_code}, not the page")
+        return shown
+
+    def submit(self, path, fields, location):
+        """Send a form with the token of the last page shown; True if it went through."""
+        response = self.send("POST", path, data={"csrf_token": self.token, **fields})
+        if response is None:
+            return False
+        if response.status_code == 302 and response.headers["Location"] == location:
+            return True
+        if response.status_code == 400 and TALLY.fresh_expected and self.read_session() == "reset":
+            # A form loaded before the key changed, sent after it: the visitor notices.
+            TALLY.refused_forms += 1
+            return False
+        self.problem(f"POST {path}: {response.status_code}")
+        return False
+
+    def settle(self):
+        """Set this visitor's email, cart and preferences with the site's forms."""
+        mine = self.mine
+        email = {"email_address": mine["email"], **({"remember": "y"} if mine["permanent"] else {})}
+        preferences = {
+            "language": mine["lang"],
+            "currency": mine["currency"],
+            "theme": mine["theme"],
+        }
+        return (
+            self.page("/set_email") is not None
+            and self.submit("/set_email", email, "/get_email")
+            and all(
+                self.submit("/cart/add", {"product_id": product, "quantity": quantity}, "/products")
+                for product, quantity in mine["cart"].items()
+            )
+            and self.submit("/preferences", preferences, "/preferences")
+        )
+
+    def start_over(self):
+        """Empty the session and settle again, after a reset or a failed settling."""
+        self.ready = (
+            self.page("/session") is not None
+            and self.submit("/session/clear", {}, "/session")
+            and self.settle()
+        )
+
+    def judge(self, seen, own, empty):
+        """Compare what the site showed with this visitor's own data; 'own', 'reset' or 'leak'."""
+        if seen == own:
+            return "own"
+        if not empty:
+            TALLY.leaks += 1
+            TALLY.note(f"{self.mine['email']} saw {seen}, not its own {own}")
+            return "leak"
+        if TALLY.fresh_expected and not self.reset_seen:
+            TALLY.fresh_sessions += 1
+            self.reset_seen = True
+        else:
+            TALLY.lost_sessions += 1
+            TALLY.note(f"{self.mine['email']} lost its session")
+        self.start_over()
+        return "reset"
+
+    def read_session(self):
+        """Read the whole session from /session.json and judge it."""
+        response = self.send("GET", "/session.json")
+        if response is None:
+            return None
+        if response.status_code != 200:
+            self.problem(f"GET /session.json: {response.status_code}")
+            return None
+        TALLY.reads += 1
+        cookie = response.json()["cookie"] or {}
+        seen = in_payload(cookie.get("payload", {}))
+        own = in_payload({**self.mine, "_permanent": self.mine["permanent"]})
+        return self.judge(seen, own, empty=seen["email"] is None and not seen["cart"])
+
+    def read_page(self, path):
+        """Read a page and judge what its layout shows."""
+        seen = self.page(path)
+        if seen is None:
+            return
+        TALLY.reads += 1
+        mine = self.mine
+        own = {
+            "email": mine["email"],
+            "cart_count": sum(mine["cart"].values()),
+            "lang": mine["lang"],
+            "theme": mine["theme"],
+        }
+        self.judge(seen, own, empty=seen["email"] is None and not seen["cart_count"])
+
+    @task(6)
+    def read_a_page(self):
+        if self.ready:
+            self.read_page(random.choice(PAGES))
+        else:
+            self.start_over()
+
+    @task(3)
+    def read_the_session(self):
+        if self.ready:
+            self.read_session()
+
+    @task(2)
+    def change_the_cart(self):
+        """Set one line's quantity, as the cart page's form does."""
+        if not self.ready:
+            return
+        product, quantity = random.choice(list(self.mine["cart"])), random.randint(1, 9)
+        fields = {"product_id": product, "quantity": quantity}
+        if self.submit("/cart/update", fields, "/cart"):
+            self.mine["cart"][product] = quantity
+
+    @task(1)
+    def send_a_bad_input(self):
+        """Send a bad request: it gets its styled 4xx page and the session stays as it was."""
+        if not self.ready:
+            return
+        method, path, fields, status = random.choice(BAD_INPUTS)
+        data = None if fields is None else {"csrf_token": self.token, **fields}
+        response = self.send(method, path, data=data)
+        if response is None:
+            return
+        TALLY.bad_inputs += 1
+        if response.status_code != status or STYLESHEET not in response.text:
+            self.problem(f"bad {method} {path}: {response.status_code}, not a styled {status}")
+        self.read_session()
