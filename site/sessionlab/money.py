@@ -1,9 +1,11 @@
 """Currencies: fixed conversion rates from US dollars, and locale-aware formatting."""
 
 from decimal import Decimal
+from functools import lru_cache
 
+from babel.numbers import format_currency
 from flask import session
-from flask_babel import format_currency
+from flask_babel import get_locale
 
 BASE_CURRENCY = "USD"
 # Fixed demo rates: how many units of each currency one US dollar buys.
@@ -22,7 +24,14 @@ def current_currency():
     return chosen if chosen in RATES else BASE_CURRENCY
 
 
+# Babel takes ~15 µs per price (a 20-line cart shows 41 of them) and its answer
+# depends only on these three arguments, so answers are kept.
+@lru_cache(maxsize=4096)
+def converted_price(amount, currency, locale):
+    """amount, in the base currency, converted to currency and formatted for locale."""
+    return format_currency(amount * RATES[currency], currency, locale=locale)
+
+
 def format_price(amount):
     """Convert an amount in the base currency and format it for the active locale."""
-    currency = current_currency()
-    return format_currency(amount * RATES[currency], currency)
+    return converted_price(amount, current_currency(), get_locale())
