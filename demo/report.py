@@ -1,0 +1,105 @@
+"""Write the run as a self-contained HTML report: one column a persona, one row a step."""
+
+import json
+import time
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .cookies import cookie_size
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATUS_LABELS = {
+    "recognised": "Session recognised",
+    "refused": "Cookie sent, refused by the server",
+    "expired": "Cookie expired in the browser",
+    "closed": "Cookie ended with the browser",
+    "none": "No session cookie sent",
+}
+VERDICTS = {
+    "valid": "signature valid",
+    "expired": "signed longer ago than the lifetime: the server refuses it",
+    "bad signature": "bad signature: the server refuses it",
+    "unverified": "signature not checked (the server's key is unknown)",
+}
+# The rows the preview shows: what survived a restart, and what the lifetime ended.
+PREVIEW_STEPS = ("restart", "expired-first")
+# Longer strings in a payload (CSRF tokens) are cut, to keep the cells narrow.
+LONGEST_SHOWN = 24
+
+
+def clock(timestamp):
+    """A Unix time as the local time of day."""
+    return time.strftime("%H:%M:%S", time.localtime(timestamp))
+
+
+def expiry(cookie, now):
+    """When the browser will drop the cookie, as of now."""
+    if cookie["expires"] == -1:
+        return "until the browser closes"
+    if cookie["expires"] <= now:
+        return f"expired at {clock(cookie['expires'])}: no longer sent"
+    return f"until {clock(cookie['expires'])} (in {round(cookie['expires'] - now)} s)"
+
+
+def flags(cookie):
+    """The cookie's security attributes, as short labels."""
+    return [
+        "HttpOnly" if cookie["httpOnly"] else "not HttpOnly",
+        f"SameSite={cookie['sameSite']}",
+        "Secure" if cookie["secure"] else "not Secure",
+    ]
+
+
+def shorten(value):
+    """A long string cut to its start and an ellipsis; anything else as it is."""
+    if isinstance(value, str) and len(value) > LONGEST_SHOWN:
+        return value[: LONGEST_SHOWN // 2] + "…"
+    return value
+
+
+def payload_lines(payload):
+    """A payload as one "key": value line a key, long strings cut short."""
+    return [
+        f"{json.dumps(key)}: {json.dumps(shorten(value), ensure_ascii=False, default=str)}"
+        for key, value in payload.items()
+    ]
+
+
+def environment():
+    """The Jinja environment of the report's template, with its helpers."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
+    env.filters.update(clock=clock, payload_lines=payload_lines)
+    env.globals.update(
+        expiry=expiry,
+        flags=flags,
+        cookie_size=cookie_size,
+        statuses=STATUS_LABELS,
+        verdicts=VERDICTS,
+    )
+    return env
+
+
+def write(run, summary, facts, out):
+    """Render the report into out/index.html and return its path."""
+    rows = [(step, [cell for cell in run.cells if cell.step == step]) for step in run.steps]
+    html = (
+        environment()
+        .get_template("report.html")
+        .render(run=run, summary=summary, facts=facts, rows=rows, out=out)
+    )
+    path = out / "index.html"
+    path.write_text(html)
+    return path
+
+
+def preview(browser, report, picture, steps=PREVIEW_STEPS):
+    """Save a small picture of the report's summary and a few of its rows, for a README."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=0.75)
+    page = context.new_page()
+    page.goto(report.resolve().as_uri())
+    shown = "".join(f":not([data-step={step}])" for step in steps)
+    page.add_style_tag(content=f"tbody tr{shown} {{ display: none; }}")
+    page.set_viewport_size({"width": page.evaluate("document.body.scrollWidth"), "height": 800})
+    page.screenshot(path=picture, full_page=True)
+    context.close()

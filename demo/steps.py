@@ -1,0 +1,145 @@
+"""The story's steps: what each persona does in its browser windows."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .cookies import persistent_state
+
+THEME_LABELS = {"system": "As the system", "light": "Light", "dark": "Dark"}
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    caption: str
+    window: str  # the persona's window it acts in: "first" or "restarted"
+    act: Callable
+    # What to scroll into view for the screenshot, if the page has it.
+    focus: Callable | None = None
+
+
+def submit(page, button):
+    """Press a form's button and wait for the page the server answers with."""
+    with page.expect_navigation():
+        button.click()
+
+
+def arrive(stage, actor):
+    """Open the home page: a first visit, without a cookie."""
+    actor.page("first").goto("/")
+
+
+def set_email(stage, actor):
+    """Enter the persona's email, ticking "remember me" or not."""
+    page = actor.page("first")
+    page.goto("/set_email")
+    page.get_by_label("Email address").fill(actor.persona.email)
+    page.get_by_label("Remember me").set_checked(actor.persona.remember)
+    submit(page, page.get_by_role("button", name="Submit"))
+
+
+def set_preferences(stage, actor):
+    """Choose the persona's language, currency and theme."""
+    page, persona = actor.page("first"), actor.persona
+    page.goto("/preferences")
+    page.get_by_label("Language").select_option(persona.language)
+    page.get_by_label("Currency").select_option(persona.currency)
+    page.get_by_role("radio", name=THEME_LABELS[persona.theme], exact=True).check()
+    submit(page, page.get_by_role("button", name="Save preferences"))
+
+
+def fill_cart(stage, actor):
+    """Add the persona's products, then open the cart."""
+    page = actor.page("first")
+    page.goto("/products")
+    # The page now speaks the persona's language: find products by their ids.
+    for product_id, quantity in actor.persona.cart:
+        quantity_box = page.locator(f"#quantity-{product_id}")
+        # Firefox over WebDriver BiDi adds to a number box's text instead of
+        # replacing it: empty the box first.
+        quantity_box.clear()
+        quantity_box.fill(str(quantity))
+        form = page.locator("form.add").filter(has=quantity_box)
+        submit(page, form.get_by_role("button"))
+    page.goto("/cart")
+
+
+def inspect_session(stage, actor):
+    """Open the session inspector on the persona's own cookie."""
+    actor.page("first").goto("/session")
+
+
+def restart_browser(stage, actor):
+    """A new browser that gets only the cookies with an expiry date, as after a restart."""
+    first = actor.windows["first"]
+    actor.windows["restarted"] = stage.open_window(
+        actor.column, 1, previous=first.last, storage_state=persistent_state(first.page.context)
+    )
+    # The greeting page writes nothing, so a fresh session stays cookieless.
+    actor.page("restarted").goto("/get_email")
+
+
+def revisit_restarted(stage, actor):
+    """Open the greeting again in the restarted browser."""
+    actor.page("restarted").goto("/get_email")
+
+
+def revisit_first(stage, actor):
+    """Open the inspector again in the first browser, which was never closed."""
+    actor.page("first").goto("/session")
+
+
+ACT_ONE = (
+    Step("arrive", "Arrive", "A first visit to the home page.", "first", arrive),
+    Step(
+        "email",
+        "Set an email",
+        "The email goes into the session; “remember me” makes the cookie permanent.",
+        "first",
+        set_email,
+    ),
+    Step(
+        "preferences",
+        "Set preferences",
+        "Language, currency and theme, kept in the same cookie.",
+        "first",
+        set_preferences,
+    ),
+    Step(
+        "cart", "Fill the cart", "Product ids and quantities join the cookie.", "first", fill_cart
+    ),
+    Step(
+        "inspector",
+        "Session inspector",
+        "The cookie this browser sent, taken apart by the server.",
+        "first",
+        inspect_session,
+    ),
+    Step(
+        "restart",
+        "Browser restart",
+        "A new browser with only the cookies that have an expiry date: "
+        "session cookies die with the browser.",
+        "restarted",
+        restart_browser,
+    ),
+)
+ACT_TWO = (
+    Step(
+        "expired-restarted",
+        "Lifetime over: restarted browser",
+        "A permanent cookie expires in the browser after the lifetime: it is no longer sent.",
+        "restarted",
+        revisit_restarted,
+    ),
+    Step(
+        "expired-first",
+        "Lifetime over: browser never closed",
+        "A session cookie lives as long as the browser, "
+        "but the server refuses any cookie signed longer ago than the lifetime.",
+        "first",
+        revisit_first,
+        focus=lambda page: page.get_by_role("alert"),
+    ),
+)
