@@ -35,17 +35,19 @@ class Site:
     def __init__(self, env):
         self.env = env
         self.stack = ExitStack()
-        self.server = self.stack.enter_context(launch.gunicorn(env=env, workers=WORKERS))
+        self.start()
+
+    def start(self, port=None):
+        self.server = self.stack.enter_context(
+            launch.gunicorn(env=self.env, workers=WORKERS, port=port)
+        )
 
     def restart(self, **env):
         """Stop the server, then start it again on the same port with env changed."""
         port = urlsplit(self.server.url).port
         self.stack.close()
         self.env = {**self.env, **env}
-        self.stack = ExitStack()
-        self.server = self.stack.enter_context(
-            launch.gunicorn(env=self.env, workers=WORKERS, port=port)
-        )
+        self.start(port)
 
     def close(self):
         self.stack.close()
