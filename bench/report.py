@@ -1,0 +1,214 @@
+"""The benchmark's results as a Markdown table, a PNG chart and JSON, with the machine's facts."""
+
+import json
+import os
+import platform
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+# A bare Figure draws with Agg, whatever display the machine has (or lacks).
+from matplotlib.figure import Figure
+
+from . import loadgen
+from .cases import CEILING, GET_TARGETS, GREETING, PEER, WORKERS, Case
+
+P99_LIMIT = 4  # target: p99 at most this many times p50
+# Dashed lines on the chart: the requests per second a session GET page must reach.
+TARGET_LINES = [
+    (CEILING, GET_TARGETS["min_ceiling"], "--"),
+    (PEER, GET_TARGETS["min_peer"], ":"),
+]
+
+
+@dataclass
+class Result:
+    case: Case
+    cookie_bytes: int
+    sets_cookie: bool
+    measurement: loadgen.Measurement  # the median round's
+    rounds_rps: list[float]
+
+
+def cpu_model():
+    """The CPU's model name as the kernel reports it."""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def machine_facts():
+    """Date and machine the figures come from."""
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "load_average": " ".join(f"{load:.2f}" for load in os.getloadavg()),
+        "python": platform.python_version(),
+        "gunicorn": version("gunicorn"),
+        "flask": version("flask"),
+        "load_generator": loadgen.version(),
+    }
+
+
+def baselines(results):
+    """The ceiling's and the peer's result at each worker count."""
+    return {
+        (result.case.name, result.case.workers): result.measurement
+        for result in results
+        if result.case.name in (CEILING, PEER)
+    }
+
+
+def ratio(result, base, name):
+    """A result's requests per second as a multiple of a baseline's, if that was measured."""
+    base_measurement = base.get((name, result.case.workers))
+    return result.measurement.rps / base_measurement.rps if base_measurement else None
+
+
+def verdicts(result, base):
+    """Each target that applies to a result, and whether it was met."""
+    measurement = result.measurement
+    case = result.case
+    checks = [(f"p99 ≤ {P99_LIMIT}× p50", measurement.p99_ms <= P99_LIMIT * measurement.p50_ms)]
+    if case.min_ceiling is not None and ratio(result, base, CEILING) is not None:
+        met = ratio(result, base, CEILING) >= case.min_ceiling
+        checks.append((f"≥ {case.min_ceiling}× ceiling", met))
+    if case.min_peer is not None and ratio(result, base, PEER) is not None:
+        checks.append((f"≥ {case.min_peer:g}× peer", ratio(result, base, PEER) >= case.min_peer))
+    if measurement.socket_errors or measurement.error_statuses:
+        checks.append(("no errors", False))
+    return checks
+
+
+def times(value):
+    """A ratio for the table."""
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def spread(result):
+    """How far apart the rounds were: (fastest - slowest) / median."""
+    return (max(result.rounds_rps) - min(result.rounds_rps)) / result.measurement.rps
+
+
+def table(results):
+    """The results as a Markdown table, with each figure's ratio to the ceiling and the peer."""
+    base = baselines(results)
+    lines = [
+        "| Case | Workers | Cookie (B) | Sets cookie | Req/s | Spread | p50 (ms) | p99 (ms) "
+        "| p99/p50 | × ceiling | × peer | Targets |",
+        "|---|--:|--:|:-:|--:|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for result in results:
+        measurement = result.measurement
+        targets = ", ".join(("✓ " if met else "✗ ") + name for name, met in verdicts(result, base))
+        lines.append(
+            f"| {result.case.name} | {result.case.workers} | {result.cookie_bytes or '–'} "
+            f"| {'yes' if result.sets_cookie else 'no'} | {measurement.rps:,.0f} "
+            f"| {spread(result):.0%} | {measurement.p50_ms:.2f} | {measurement.p99_ms:.2f} "
+            f"| {measurement.p99_ms / measurement.p50_ms:.1f} "
+            f"| {times(ratio(result, base, CEILING))} | {times(ratio(result, base, PEER))} "
+            f"| {targets} |"
+        )
+    return "\n".join(lines)
+
+
+def targets_summary(results):
+    """How many of the targets that apply were met."""
+    base = baselines(results)
+    checks = [met for result in results for _, met in verdicts(result, base)]
+    return f"Targets met: {sum(checks)} of {len(checks)}."
+
+
+def markdown(results, facts, settings):
+    """The whole results file: what was run where, the table, and the target count."""
+    return "\n".join(
+        [
+            "# Session Lab benchmark results",
+            "",
+            f"- Date: {facts['date']}",
+            f"- Machine: {facts['cpu']}, {facts['cores']} cores, "
+            f"load average at the start {facts['load_average']}",
+            f"- Software: Python {facts['python']}, gunicorn {facts['gunicorn']} "
+            f"(sessionlab.gunicorn_conf, sync workers), Flask {facts['flask']}",
+            f"- Load generator: {facts['load_generator']}, over loopback, 1 thread, "
+            f"{settings['connections']} connections, {settings['seconds']} s per measurement "
+            f"in each of {settings['rounds']} interleaved rounds, after a "
+            f"{settings['warmup']} s warm-up; each figure is from the median round, and Spread "
+            "is (fastest − slowest round) / median",
+            "- Ratios compare with the ceiling (bare Flask route) and the peer (the seed "
+            "article's app) measured in the same run with the same worker count.",
+            "",
+            table(results),
+            "",
+            targets_summary(results),
+            "",
+        ]
+    )
+
+
+def chart(results, path):
+    """Three panels: pages at the main worker count, cost growth with cookie size, workers."""
+    figure = Figure(figsize=(16, 5.5), layout="constrained")
+    pages, growth, workers = figure.subplots(1, 3)
+    main = [result for result in results if result.case.group == "pages"]
+    pages.barh(
+        [result.case.name for result in main],
+        [result.measurement.rps for result in main],
+        color=[{"ceiling": "#64748b", "peer": "#f59e0b"}.get(r.case.app, "#2563eb") for r in main],
+    )
+    pages.invert_yaxis()
+    pages.set(title=f"Requests per second, {WORKERS} workers", xlabel="req/s")
+    base = baselines(results)
+    for name, factor, style in TARGET_LINES:
+        if (name, WORKERS) in base:
+            pages.axvline(
+                factor * base[name, WORKERS].rps,
+                color="#dc2626",
+                linestyle=style,
+                label=f"GET page target: {factor:g}× {name}",
+            )
+    if base:
+        pages.legend(loc="lower right", fontsize=8)
+    grown = [
+        result
+        for result in results
+        if result.case.group == "growth" or (result.case.name == GREETING and result in main)
+    ]
+    growth.plot(
+        [result.cookie_bytes for result in grown],
+        [result.measurement.rps for result in grown],
+        marker="o",
+    )
+    growth.set(title="/get_email as the session grows", xlabel="cookie bytes", ylabel="req/s")
+    growth.set_ylim(bottom=0)
+    for name in (CEILING, PEER, GREETING):
+        series = sorted(
+            (result.case.workers, result.measurement.rps)
+            for result in results
+            if result.case.name == name
+        )
+        if series:
+            workers.plot(*zip(*series, strict=True), marker="o", label=name)
+    workers.set(title="Worker count", xlabel="gunicorn workers", ylabel="req/s", xticks=[1, 2, 4])
+    workers.set_ylim(bottom=0)
+    workers.legend()
+    figure.savefig(path, dpi=100)
+
+
+def write(results, facts, settings, directory):
+    """Write results.md, results.png and results.json into directory; return the Markdown."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    text = markdown(results, facts, settings)
+    (directory / "results.md").write_text(text)
+    chart(results, directory / "results.png")
+    raw = {
+        "facts": facts,
+        "settings": settings,
+        "results": [{**asdict(result), "rps": result.measurement.rps} for result in results],
+    }
+    (directory / "results.json").write_text(json.dumps(raw, indent=2) + "\n")
+    return text

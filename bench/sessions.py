@@ -1,0 +1,115 @@
+"""Realistic visitor sessions, signed with Session Lab's own cookie serializer.
+
+Every helper here talks to the site through a `send(path, cookie_header=None,
+body=None)` function that returns a Reply: over HTTP to a running server
+(`over_http`) or in-process to the app (`in_process`, for the profiler).
+"""
+
+import http.client
+import random
+import re
+import string
+import urllib.parse
+from dataclasses import dataclass
+from functools import partial
+from http.cookies import SimpleCookie
+
+from sessionlab import cookie, create_app
+
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# Characters of the filler that grows a session: random, so zlib cannot shrink it.
+FILLER = string.ascii_letters + string.digits
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+@dataclass
+class Reply:
+    status: int
+    text: str
+    set_cookie: str | None
+
+
+def http_send(base_url, path, cookie_header=None, body=None):
+    """One GET (or form POST, when body is given) over HTTP, redirects not followed."""
+    headers = {"Cookie": cookie_header} if cookie_header else {}
+    if body is not None:
+        headers["Content-Type"] = FORM_TYPE
+    connection = http.client.HTTPConnection(urllib.parse.urlsplit(base_url).netloc, timeout=30)
+    try:
+        connection.request("GET" if body is None else "POST", path, body, headers)
+        response = connection.getresponse()
+        return Reply(response.status, response.read().decode(), response.getheader("Set-Cookie"))
+    finally:
+        connection.close()
+
+
+def over_http(base_url):
+    """A send function for the server at base_url."""
+    return partial(http_send, base_url)
+
+
+def in_process(app):
+    """A send function that calls app directly, cookies and all exactly as given."""
+    client = app.test_client(use_cookies=False)
+
+    def send(path, cookie_header=None, body=None):
+        headers = {"Cookie": cookie_header} if cookie_header else {}
+        if body is None:
+            response = client.get(path, headers=headers)
+        else:
+            response = client.post(path, headers=headers, data=body, content_type=FORM_TYPE)
+        return Reply(
+            response.status_code,
+            response.get_data(as_text=True),
+            response.headers.get("Set-Cookie"),
+        )
+
+    return send
+
+
+class Signer:
+    """Makes session cookies exactly as a Session Lab server with the same key would."""
+
+    def __init__(self, secret_key):
+        self.app = create_app({"SECRET_KEY": secret_key})
+        self.name = self.app.config["SESSION_COOKIE_NAME"]
+
+    def header(self, data):
+        """The Cookie request header carrying a session that holds data."""
+        with self.app.app_context():
+            return f"{self.name}={cookie.serializer().dumps(data)}"
+
+    def grown(self, data, size):
+        """data plus a random filler under "notes", so that its cookie is about size bytes."""
+        rng = random.Random(size)
+        length = 0
+        for _attempt in range(5):
+            notes = "".join(rng.choices(FILLER, k=length))
+            header = self.header({**data, "notes": notes})
+            missing = size - len(header)
+            if abs(missing) <= 4:
+                break
+            length = max(0, length + missing)
+        return header
+
+    def first_visit_token(self, send):
+        """The CSRF token the site puts in a new visitor's session on a form page."""
+        value = SimpleCookie(send("/set_email").set_cookie)[self.name].value
+        with self.app.app_context():
+            return cookie.serializer().loads(value)["csrf_token"]
+
+
+def visitor(case, signer, token, send):
+    """The Cookie header and POST body a visitor of this case sends.
+
+    Session Lab's visitors carry the CSRF token the site gave them; a POST
+    carries the token from the form on the page it was sent from.
+    """
+    if case.session is None:
+        return None, None
+    data = {**case.session, "csrf_token": token} if token else case.session
+    cookie_header = signer.grown(data, case.size) if case.size else signer.header(data)
+    if not case.form:
+        return cookie_header, None
+    form_token = CSRF_FIELD.search(send(case.form_page, cookie_header).text).group(1)
+    return cookie_header, urllib.parse.urlencode({"csrf_token": form_token, **case.form})
