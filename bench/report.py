@@ -39,13 +39,18 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def load_average():
+    """The machine's 1, 5 and 15-minute load averages: how busy it was with other work."""
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def machine_facts():
     """Date and machine the figures come from."""
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
-        "load_average": " ".join(f"{load:.2f}" for load in os.getloadavg()),
+        "load_average": load_average(),
         "python": platform.python_version(),
         "gunicorn": version("gunicorn"),
         "flask": version("flask"),
@@ -130,7 +135,8 @@ def markdown(results, facts, settings):
             "",
             f"- Date: {facts['date']}",
             f"- Machine: {facts['cpu']}, {facts['cores']} cores, "
-            f"load average at the start {facts['load_average']}",
+            f"load average {facts['load_average']} at the start and "
+            f"{facts['load_average_end']} at the end",
             f"- Software: Python {facts['python']}, gunicorn {facts['gunicorn']} "
             f"(sessionlab.gunicorn_conf, sync workers), Flask {facts['flask']}",
             f"- Load generator: {facts['load_generator']}, over loopback, 1 thread, "

@@ -127,6 +127,7 @@ def main(argv=None):
     print(f"Load generator: {facts['load_generator']}", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-logs-") as log_dir:
         results = run(cases.select(options.only), settings, log_dir)
+    facts["load_average_end"] = report.load_average()
     print(report.write(results, facts, settings, options.out))
 
 
