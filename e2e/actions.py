@@ -1,0 +1,58 @@
+"""What a visitor does on Session Lab, through the site's real forms, and what it sends."""
+
+
+def set_email(page, email, remember=False, base=""):
+    """Submit the greeting form with email, ticking "Remember me" or not."""
+    page.goto(f"{base}/set_email")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Remember me").set_checked(remember)
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**/get_email")
+
+
+def fill_number(field, value):
+    """Replace a number field's value with value."""
+    # Firefox over WebDriver BiDi appends to a number field's value on fill().
+    field.clear()
+    field.fill(str(value))
+
+
+def product_card(page, name):
+    """The products page's card for the product called name."""
+    return page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=name))
+
+
+def add_to_cart(page, name, quantity=1, base=""):
+    """Add quantity of the product called name from the products page."""
+    page.goto(f"{base}/products")
+    card = product_card(page, name)
+    fill_number(card.get_by_label("Quantity"), quantity)
+    card.get_by_role("button", name=f"Add {name} to cart").click()
+    # Done when the products page says it was added, or the cart page why not.
+    page.get_by_role("status").or_(page.get_by_role("alert")).wait_for()
+
+
+def save_preferences(page, **choices):
+    """Choose language, currency and/or theme on the preferences page and save them.
+
+    Fields are found by their form names: their labels follow the page's language.
+    """
+    page.goto("/preferences")
+    for name in ("language", "currency"):
+        if name in choices:
+            page.locator(f"select[name={name}]").select_option(choices[name])
+    if "theme" in choices:
+        page.locator(f"input[name=theme][value={choices['theme']}]").check()
+    page.get_by_role("main").get_by_role("button").click()
+    page.get_by_role("status").wait_for()
+
+
+def sent_session(page):
+    """What the server makes of the session cookie this page's browser sends (/session.json)."""
+    return page.evaluate("async () => (await fetch('/session.json')).json()")
+
+
+def sent_payload(page):
+    """The session data the server accepted from this page's browser, or None."""
+    cookie = sent_session(page)["cookie"]
+    return cookie["payload"] if cookie and cookie["valid"] else None

@@ -1,0 +1,105 @@
+"""Fixtures for the Playwright e2e suite: gunicorn servers, base URL, browser launch options.
+
+playwright.config.toml gives pytest-playwright's options their defaults; the
+usual flags (--browser, --headed, --slowmo, --tracing, --screenshot, --output)
+override them.
+"""
+
+import os
+import shlex
+import shutil
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from . import browsers
+from .servers import Servers
+from .settings import RUN
+
+# The pytest-playwright flag that overrides each [run] key of playwright.config.toml.
+FLAGS = {
+    "browsers": "--browser",
+    "headed": "--headed",
+    "slowmo": "--slowmo",
+    "tracing": "--tracing",
+    "screenshot": "--screenshot",
+    "output": "--output",
+}
+
+
+def given(config, flag):
+    """Whether flag was set in addopts, PYTEST_ADDOPTS or on the command line."""
+    args = [
+        *config.getini("addopts"),
+        *shlex.split(os.environ.get("PYTEST_ADDOPTS", "")),
+        *config.invocation_params.args,
+    ]
+    return any(arg == flag or arg.startswith(f"{flag}=") for arg in args)
+
+
+def is_xdist_worker(config):
+    return hasattr(config, "workerinput")
+
+
+def pytest_configure(config):
+    """Fill in pytest-playwright's options from playwright.config.toml where no flag set them."""
+    expect.set_options(timeout=RUN["expect_timeout"])
+    # xdist workers parse the same command line, so each process does this itself.
+    for key, flag in FLAGS.items():
+        if not given(config, flag):
+            setattr(config.option, flag.removeprefix("--"), RUN[key])
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Empty the output folder once, before any xdist worker starts writing to it."""
+    if not is_xdist_worker(session.config):
+        shutil.rmtree(session.config.option.output, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir():
+    """Replaces pytest-playwright's: it empties the folder in every xdist worker as that
+    worker starts, deleting what workers that started earlier wrote there."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Add the end of each gunicorn log of the worker to a failed test's report."""
+    report = yield
+    servers = getattr(item, "funcargs", {}).get("servers")
+    if report.failed and servers:
+        report.sections.extend(servers.log_tails())
+    return report
+
+
+@pytest.fixture(scope="session")
+def servers(pytestconfig, worker_id):
+    """This worker's gunicorn servers (see e2e/servers.py), stopped when the session ends."""
+    with ExitStack() as stack:
+        yield Servers(stack, Path(pytestconfig.option.output) / "servers", worker_id)
+
+
+@pytest.fixture(scope="session")
+def server(servers):
+    """The site with its default settings and the test key, shared by this worker's tests."""
+    return servers.get("main")
+
+
+@pytest.fixture(scope="session")
+def base_url(server):
+    """pytest-base-url's base URL: this worker's server, so tests can page.goto("/cart")."""
+    return server.url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, browser_type):
+    """pytest-playwright's launch options, with a system browser where Playwright's is absent."""
+    headless = browser_type_launch_args.get("headless", True)
+    try:
+        system = browsers.launch_args(browser_type, headless)
+    except browsers.BrowserUnavailable as unavailable:
+        pytest.skip(str(unavailable))
+    return {**browser_type_launch_args, **system}

@@ -1,0 +1,125 @@
+"""The cart kept in the session: add, change, remove, clear, and the full-cart refusal."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .actions import add_to_cart, fill_number
+
+# Small enough that a few products fill the cookie, so the refusal is reachable.
+SMALL_COOKIE_SIZE = 400
+
+
+@pytest.fixture(scope="session")
+def small_cookie_server(servers):
+    """The site with a session cookie limit a few cart lines reach."""
+    return servers.get("small-cookie", MAX_COOKIE_SIZE=SMALL_COOKIE_SIZE)
+
+
+def cart_line(page, name):
+    """The cart table's row for the product called name."""
+    return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=name))
+
+
+def expect_cart(page, quantities):
+    """The cart page on screen lists exactly these {product name: quantity} lines."""
+    expect(page.locator("tbody").get_by_role("rowheader")).to_have_text(list(quantities))
+    for name, quantity in quantities.items():
+        expect(page.get_by_label(f"Quantity of {name}")).to_have_value(str(quantity))
+
+
+def test_adding_a_product_puts_it_in_the_cart(page):
+    """The added quantity shows on its cart line and in the header count."""
+    add_to_cart(page, "Cookie mug", 2)
+    expect(page.get_by_role("status")).to_have_text("Added 2 × Cookie mug to the cart.")
+    expect(page.get_by_test_id("cart-count")).to_have_text("2")
+    page.goto("/cart")
+    expect_cart(page, {"Cookie mug": 2})
+
+
+def test_changing_a_quantity_updates_line_total_and_count(page):
+    """Updating a line's quantity changes its total, the grand total and the header count."""
+    add_to_cart(page, "Cookie mug")
+    add_to_cart(page, "Socks")
+    page.goto("/cart")
+    fill_number(page.get_by_label("Quantity of Cookie mug"), 3)
+    page.get_by_role("button", name="Update Cookie mug").click()
+
+    expect(page.get_by_role("status")).to_have_text("Cart updated.")
+    expect(cart_line(page, "Cookie mug")).to_contain_text("$37.50")
+    expect(page.get_by_test_id("grand-total")).to_have_text("$47.49")
+    expect(page.get_by_test_id("cart-count")).to_have_text("4")
+
+
+def test_setting_a_quantity_to_zero_removes_the_line(page):
+    """Quantity 0 on the cart page removes that line only."""
+    add_to_cart(page, "Cookie mug")
+    add_to_cart(page, "Socks")
+    page.goto("/cart")
+    fill_number(page.get_by_label("Quantity of Socks"), 0)
+    page.get_by_role("button", name="Update Socks").click()
+
+    expect(page.get_by_role("status")).to_have_text("Cart updated.")
+    expect_cart(page, {"Cookie mug": 1})
+    expect(page.get_by_test_id("cart-count")).to_have_text("1")
+
+
+def test_removing_a_line_keeps_the_others(page):
+    """The remove button takes out its own line and leaves the rest."""
+    add_to_cart(page, "Cookie mug", 2)
+    add_to_cart(page, "Socks", 3)
+    page.goto("/cart")
+    page.get_by_role("button", name="Remove Cookie mug").click()
+
+    expect(page.get_by_role("status")).to_have_text("Removed Cookie mug from the cart.")
+    expect_cart(page, {"Socks": 3})
+    expect(page.get_by_test_id("cart-count")).to_have_text("3")
+
+
+def test_clearing_empties_the_cart(page):
+    """Clearing the cart removes every line and zeroes the header count."""
+    add_to_cart(page, "Cookie mug")
+    add_to_cart(page, "Socks")
+    page.goto("/cart")
+    page.get_by_role("button", name="Clear the cart").click()
+
+    expect(page.get_by_role("status")).to_have_text("The cart is empty now.")
+    expect(page.get_by_test_id("empty-cart")).to_be_visible()
+    expect(page.get_by_test_id("cart-count")).to_have_text("0")
+
+
+def test_cart_survives_a_reload(page):
+    """The cart is in the cookie, so reloading the page shows it again."""
+    add_to_cart(page, "Green tea", 4)
+    page.goto("/cart")
+    page.reload()
+    expect_cart(page, {"Green tea": 4})
+
+
+def test_cart_shows_in_a_new_tab(page):
+    """A second tab of the same browser context sees the same cart."""
+    add_to_cart(page, "Green tea", 4)
+    tab = page.context.new_page()
+    tab.goto("/cart")
+    expect_cart(tab, {"Green tea": 4})
+    expect(tab.get_by_test_id("cart-count")).to_have_text("4")
+
+
+def test_full_cart_refusal_leaves_the_cart_intact(page, small_cookie_server):
+    """When the cookie has no room for another line, the add is refused and nothing is lost."""
+    page.goto(f"{small_cookie_server.url}/products")
+    catalogue = page.get_by_role("main").get_by_role("heading", level=2).all_inner_texts()
+    added = []
+    for name in catalogue:
+        add_to_cart(page, name, base=small_cookie_server.url)
+        if page.get_by_role("alert").count():
+            break
+        added.append(name)
+    else:
+        pytest.fail(f"the whole catalogue fit in {SMALL_COOKIE_SIZE} bytes")
+
+    expect(page.get_by_role("alert")).to_have_text(
+        "Your cart is full: the session cookie has no room for more."
+    )
+    assert added, "the very first product was refused"
+    expect_cart(page, {name: 1 for name in added})
+    expect(page.get_by_test_id("cart-count")).to_have_text(str(len(added)))

@@ -1,0 +1,113 @@
+"""Session cookie lifetimes, seen in the browser and on the server.
+
+The short-lived server's lifetime is a few seconds (playwright.config.toml
+[expiry]); the tests here are the only ones that sleep, just past it.
+"""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from .actions import sent_session, set_email
+from .cookies import replaced, session_cookie
+from .settings import LIFETIME_SECONDS
+
+# Cookie expiry and signature timestamps have whole-second resolution.
+CLOCK_SLACK = 2
+FAR_FUTURE = 365 * 24 * 3600
+
+
+@pytest.fixture(scope="session")
+def short_lived_server(servers):
+    """The site with a session lifetime of a few seconds."""
+    return servers.get("short-lived", PERMANENT_SESSION_LIFETIME=LIFETIME_SECONDS)
+
+
+@pytest.fixture(scope="session")
+def no_refresh_server(servers):
+    """The short-lived site, re-sending a permanent session's cookie only when it changes."""
+    return servers.get(
+        "no-refresh",
+        PERMANENT_SESSION_LIFETIME=LIFETIME_SECONDS,
+        SESSION_REFRESH_EACH_REQUEST=False,
+    )
+
+
+def outlive_the_lifetime():
+    """Sleep until a cookie signed just before is past its lifetime, by any clock."""
+    time.sleep(LIFETIME_SECONDS + CLOCK_SLACK)
+
+
+def expect_fresh_session(page):
+    """The page on screen shows an empty session: no email."""
+    expect(page.get_by_test_id("header-email")).to_have_text("No email in this session")
+
+
+def test_session_cookie_has_no_expiry(page):
+    """Without "Remember me" the cookie is a browser-session cookie."""
+    set_email(page, "ada@example.com")
+    assert session_cookie(page.context)["expires"] == -1
+    assert sent_session(page)["permanent"] is False
+
+
+def test_remember_me_cookie_expires_after_the_lifetime(page, short_lived_server):
+    """With "Remember me" the cookie expires the lifetime from now."""
+    set_email(page, "ada@example.com", remember=True, base=short_lived_server.url)
+    expires = session_cookie(page.context)["expires"]
+    assert expires == pytest.approx(time.time() + LIFETIME_SECONDS, abs=CLOCK_SLACK)
+    assert sent_session(page)["permanent"] is True
+
+
+def test_browser_stops_sending_an_expired_cookie(page, short_lived_server):
+    """Past its expiry the browser drops the cookie, and the site shows a fresh session."""
+    set_email(page, "ada@example.com", remember=True, base=short_lived_server.url)
+    outlive_the_lifetime()
+    page.reload()
+    expect_fresh_session(page)
+    assert sent_session(page)["cookie"] is None
+
+
+def test_server_refuses_a_session_cookie_older_than_the_lifetime(page, short_lived_server):
+    """A browser-session cookie is still sent after the lifetime, but its signature is too old."""
+    set_email(page, "ada@example.com", base=short_lived_server.url)
+    outlive_the_lifetime()
+    page.reload()
+    expect_fresh_session(page)
+    cookie = sent_session(page)["cookie"]
+    assert (cookie["valid"], cookie["problem"]) == (False, "expired")
+
+
+def test_old_cookie_put_back_with_a_far_future_expiry_is_refused(page, short_lived_server):
+    """Extending a copied cookie's expiry in the browser does not make the server accept it."""
+    set_email(page, "ada@example.com", remember=True, base=short_lived_server.url)
+    copy = session_cookie(page.context)
+    outlive_the_lifetime()
+    page.context.add_cookies([replaced(copy, copy["value"], expires=time.time() + FAR_FUTURE)])
+
+    page.reload()
+    expect_fresh_session(page)
+    cookie = sent_session(page)["cookie"]
+    assert cookie["raw"] == copy["value"]
+    assert (cookie["valid"], cookie["problem"]) == (False, "expired")
+
+
+def test_active_users_expiry_moves_forward(page, short_lived_server):
+    """With refresh on each request, every page an active user loads renews the cookie."""
+    set_email(page, "ada@example.com", remember=True, base=short_lived_server.url)
+    first = session_cookie(page.context)["expires"]
+    first_accepted_until = sent_session(page)["cookie"]["server_accepts_until"]
+    time.sleep(CLOCK_SLACK)
+    page.reload()
+    assert session_cookie(page.context)["expires"] > first
+    assert sent_session(page)["cookie"]["server_accepts_until"] > first_accepted_until
+
+
+def test_without_refresh_reading_pages_keeps_the_expiry(page, no_refresh_server):
+    """With refresh on each request off, only a change to the session renews the cookie."""
+    set_email(page, "ada@example.com", remember=True, base=no_refresh_server.url)
+    first = session_cookie(page.context)["expires"]
+    time.sleep(CLOCK_SLACK)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome ada@example.com!")
+    assert session_cookie(page.context)["expires"] == first

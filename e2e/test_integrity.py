@@ -1,0 +1,59 @@
+"""A changed or foreign cookie gives a fresh session, never an error; key rotation keeps it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .actions import sent_session, set_email
+from .cookies import read_payload, replaced, session_cookie, sign, tamper
+from .servers import ROTATED_KEY, TEST_KEY
+
+OTHER_KEY = "e2e-some-other-sites-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def rotated_server(servers):
+    """The site after a key rotation: a new key, the test key kept as a fallback."""
+    return servers.get("rotated", SECRET_KEY=ROTATED_KEY, SECRET_KEY_FALLBACKS=[TEST_KEY])
+
+
+def put_back(page, value):
+    """Replace the browser's session cookie value with value."""
+    page.context.add_cookies([replaced(session_cookie(page.context), value)])
+
+
+def expect_fresh_session_page(page):
+    """The greeting loads normally (no error page) and asks for an email."""
+    response = page.goto("/get_email")
+    assert response.status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Welcome! Please enter your email here."
+    )
+
+
+def test_changed_payload_gives_a_fresh_session(page):
+    """A cookie whose payload was edited no longer matches its signature."""
+    set_email(page, "ada@example.com")
+    put_back(page, tamper(session_cookie(page.context)["value"], email="admin@example.com"))
+
+    expect_fresh_session_page(page)
+    cookie = sent_session(page)["cookie"]
+    assert read_payload(cookie["raw"])["email"] == "admin@example.com"
+    assert (cookie["valid"], cookie["problem"]) == (False, "bad signature")
+
+
+def test_cookie_signed_with_another_key_gives_a_fresh_session(page):
+    """A well-formed cookie signed with a key the site does not hold is refused."""
+    set_email(page, "ada@example.com")
+    put_back(page, sign({"email": "admin@example.com"}, OTHER_KEY))
+
+    expect_fresh_session_page(page)
+    cookie = sent_session(page)["cookie"]
+    assert (cookie["valid"], cookie["problem"]) == (False, "bad signature")
+
+
+def test_session_holds_across_a_key_rotation_with_fallback(page, rotated_server):
+    """A cookie signed with the old key is still accepted once that key is a fallback."""
+    set_email(page, "ada@example.com")
+    page.goto(f"{rotated_server.url}/get_email")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome ada@example.com!")
+    assert sent_session(page)["cookie"]["valid"] is True

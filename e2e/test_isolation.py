@@ -1,0 +1,87 @@
+"""Each visitor has a session of their own: contexts never share one, tabs of a context do."""
+
+from typing import NamedTuple
+
+import pytest
+from playwright.sync_api import expect
+
+from .actions import add_to_cart, save_preferences, sent_payload, set_email
+from .cookies import session_cookie
+
+
+class User(NamedTuple):
+    """One of the users side by side, and what they choose."""
+
+    email: str
+    product: str
+    product_id: str
+    quantity: int
+    currency: str
+    currency_sign: str
+
+
+USERS = [
+    User("ada@example.com", "Cookie mug", "mug", 1, "EUR", "€"),
+    User("grace@example.com", "Socks", "sock", 2, "GBP", "£"),
+    User("linus@example.com", "Green tea", "tea", 3, "JPY", "¥"),
+]
+
+
+@pytest.fixture
+def users(new_context):
+    """Three users at once, each in a context of their own, with their own email, cart, currency."""
+    pages = [new_context().new_page() for _ in USERS]
+    # Interleaved, so that each step of one user comes between two of the others'.
+    for page, user in zip(pages, USERS, strict=True):
+        set_email(page, user.email)
+    for page, user in zip(pages, USERS, strict=True):
+        add_to_cart(page, user.product, user.quantity)
+    for page, user in zip(pages, USERS, strict=True):
+        save_preferences(page, currency=user.currency)
+    return list(zip(pages, USERS, strict=True))
+
+
+def test_each_user_sees_only_their_own_session(users):
+    """Each user's cart page shows their own email, cart and currency, nobody else's."""
+    for page, user in users:
+        page.goto("/cart")
+        expect(page.get_by_test_id("header-email")).to_have_text(f"Email: {user.email}")
+        expect(page.locator("tbody").get_by_role("rowheader")).to_have_text([user.product])
+        expect(page.get_by_test_id("cart-count")).to_have_text(str(user.quantity))
+        expect(page.get_by_test_id("grand-total")).to_contain_text(user.currency_sign)
+
+
+def test_server_receives_each_users_own_session(users):
+    """What each browser sends decodes, on the server, to that user's data alone."""
+    for page, user in users:
+        payload = sent_payload(page)
+        assert payload["email"] == user.email
+        assert payload["cart"] == {user.product_id: user.quantity}
+        assert payload["currency"] == user.currency
+
+
+def test_users_have_different_session_cookies(users):
+    """No two users hold the same session cookie."""
+    values = {session_cookie(page.context)["value"] for page, _ in users}
+    assert len(values) == len(users)
+
+
+def test_a_fresh_context_sees_no_one_elses_session(users, new_context):
+    """A new user, while the others are active, starts with an empty session."""
+    page = new_context().new_page()
+    page.goto("/")
+    expect(page.get_by_test_id("header-email")).to_have_text("No email in this session")
+    expect(page.get_by_test_id("cart-count")).to_have_text("0")
+    assert sent_payload(page) is None
+
+
+def test_two_tabs_of_one_context_share_one_session(context):
+    """A change made in one tab shows in the other: both send the same cookie."""
+    first, second = context.new_page(), context.new_page()
+    set_email(first, "ada@example.com")
+    second.goto("/get_email")
+    expect(second.get_by_role("heading", level=1)).to_have_text("Welcome ada@example.com!")
+
+    add_to_cart(second, "Socks", 2)
+    first.reload()
+    expect(first.get_by_test_id("cart-count")).to_have_text("2")
