@@ -40,6 +40,7 @@ def given(config, flag):
 
 
 def is_xdist_worker(config):
+    """Whether this process is a pytest-xdist worker rather than the controller."""
     return hasattr(config, "workerinput")
 
 
@@ -61,8 +62,9 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(scope="session", autouse=True)
 def delete_output_dir():
-    """Replaces pytest-playwright's: it empties the folder in every xdist worker as that
-    worker starts, deleting what workers that started earlier wrote there."""
+    """Nothing: pytest_sessionstart has emptied the output folder already."""
+    # pytest-playwright's fixture of this name empties it in each xdist worker as
+    # that worker starts, deleting what workers that started earlier wrote there.
 
 
 @pytest.hookimpl(wrapper=True)
@@ -94,12 +96,20 @@ def base_url(server):
     return server.url
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Skip a test, saying why, when its browser cannot run on this machine."""
+    # Skipping here rather than in a fixture makes -ra show the reason once, not once per
+    # test; and tryfirst runs this before any fixture has started Playwright.
+    callspec = getattr(item, "callspec", None)
+    name = callspec.params.get("browser_name") if callspec else None
+    reason = name and browsers.unavailable(not item.config.option.headed).get(name)
+    if reason:
+        pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args, browser_type):
     """pytest-playwright's launch options, with a system browser where Playwright's is absent."""
     headless = browser_type_launch_args.get("headless", True)
-    try:
-        system = browsers.launch_args(browser_type, headless)
-    except browsers.BrowserUnavailable as unavailable:
-        pytest.skip(str(unavailable))
-    return {**browser_type_launch_args, **system}
+    return {**browser_type_launch_args, **browsers.launch_args(browser_type, headless)}
