@@ -15,6 +15,21 @@ def small_cookie_server(servers):
     return servers.get("small-cookie", MAX_COOKIE_SIZE=SMALL_COOKIE_SIZE)
 
 
+@pytest.fixture
+def cart_page(page):
+    """The cart page, the cart holding 2 Cookie mugs and 3 Socks."""
+    add_to_cart(page, "Cookie mug", 2)
+    add_to_cart(page, "Socks", 3)
+    page.goto("/cart")
+    return page
+
+
+def update_quantity(page, name, quantity):
+    """Send a new quantity for the product called name from the cart page."""
+    fill_number(page.get_by_label(f"Quantity of {name}"), quantity)
+    page.get_by_role("button", name=f"Update {name}").click()
+
+
 def cart_line(page, name):
     """The cart table's row for the product called name."""
     return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=name))
@@ -36,55 +51,37 @@ def test_adding_a_product_puts_it_in_the_cart(page):
     expect_cart(page, {"Cookie mug": 2})
 
 
-def test_changing_a_quantity_updates_line_total_and_count(page):
+def test_changing_a_quantity_updates_line_total_and_count(cart_page):
     """Updating a line's quantity changes its total, the grand total and the header count."""
-    add_to_cart(page, "Cookie mug")
-    add_to_cart(page, "Socks")
-    page.goto("/cart")
-    fill_number(page.get_by_label("Quantity of Cookie mug"), 3)
-    page.get_by_role("button", name="Update Cookie mug").click()
-
-    expect(page.get_by_role("status")).to_have_text("Cart updated.")
-    expect(cart_line(page, "Cookie mug")).to_contain_text("$37.50")
-    expect(page.get_by_test_id("grand-total")).to_have_text("$47.49")
-    expect(page.get_by_test_id("cart-count")).to_have_text("4")
+    update_quantity(cart_page, "Cookie mug", 3)
+    expect(cart_page.get_by_role("status")).to_have_text("Cart updated.")
+    expect(cart_line(cart_page, "Cookie mug")).to_contain_text("$37.50")
+    expect(cart_page.get_by_test_id("grand-total")).to_have_text("$67.47")
+    expect(cart_page.get_by_test_id("cart-count")).to_have_text("6")
 
 
-def test_setting_a_quantity_to_zero_removes_the_line(page):
+def test_setting_a_quantity_to_zero_removes_the_line(cart_page):
     """Quantity 0 on the cart page removes that line only."""
-    add_to_cart(page, "Cookie mug")
-    add_to_cart(page, "Socks")
-    page.goto("/cart")
-    fill_number(page.get_by_label("Quantity of Socks"), 0)
-    page.get_by_role("button", name="Update Socks").click()
-
-    expect(page.get_by_role("status")).to_have_text("Cart updated.")
-    expect_cart(page, {"Cookie mug": 1})
-    expect(page.get_by_test_id("cart-count")).to_have_text("1")
+    update_quantity(cart_page, "Socks", 0)
+    expect(cart_page.get_by_role("status")).to_have_text("Cart updated.")
+    expect_cart(cart_page, {"Cookie mug": 2})
+    expect(cart_page.get_by_test_id("cart-count")).to_have_text("2")
 
 
-def test_removing_a_line_keeps_the_others(page):
+def test_removing_a_line_keeps_the_others(cart_page):
     """The remove button takes out its own line and leaves the rest."""
-    add_to_cart(page, "Cookie mug", 2)
-    add_to_cart(page, "Socks", 3)
-    page.goto("/cart")
-    page.get_by_role("button", name="Remove Cookie mug").click()
-
-    expect(page.get_by_role("status")).to_have_text("Removed Cookie mug from the cart.")
-    expect_cart(page, {"Socks": 3})
-    expect(page.get_by_test_id("cart-count")).to_have_text("3")
+    cart_page.get_by_role("button", name="Remove Cookie mug").click()
+    expect(cart_page.get_by_role("status")).to_have_text("Removed Cookie mug from the cart.")
+    expect_cart(cart_page, {"Socks": 3})
+    expect(cart_page.get_by_test_id("cart-count")).to_have_text("3")
 
 
-def test_clearing_empties_the_cart(page):
+def test_clearing_empties_the_cart(cart_page):
     """Clearing the cart removes every line and zeroes the header count."""
-    add_to_cart(page, "Cookie mug")
-    add_to_cart(page, "Socks")
-    page.goto("/cart")
-    page.get_by_role("button", name="Clear the cart").click()
-
-    expect(page.get_by_role("status")).to_have_text("The cart is empty now.")
-    expect(page.get_by_test_id("empty-cart")).to_be_visible()
-    expect(page.get_by_test_id("cart-count")).to_have_text("0")
+    cart_page.get_by_role("button", name="Clear the cart").click()
+    expect(cart_page.get_by_role("status")).to_have_text("The cart is empty now.")
+    expect(cart_page.get_by_test_id("empty-cart")).to_be_visible()
+    expect(cart_page.get_by_test_id("cart-count")).to_have_text("0")
 
 
 def test_cart_survives_a_reload(page):
