@@ -1,29 +1,13 @@
-"""Launch the demo's browser and place its windows side by side when headed."""
+"""Launch the demo's browser (the e2e suite's choice of build) and place its windows when headed."""
 
-from pathlib import Path
-
-# Debian's builds, used where Playwright's own are not installed; Chromium's by headless.
-DEBIAN_CHROMIUM = {
-    True: "/usr/lib/chromium/chromium-headless-shell",
-    False: "/usr/lib/chromium/chromium",
-}
-DEBIAN_FIREFOX = {"channel": "moz-firefox", "executable_path": "/usr/bin/firefox-esr"}
-
-
-def launch_options(browser_type, headless):
-    """Nothing for Playwright's own build if it is installed, else where Debian's is."""
-    if Path(browser_type.executable_path).exists():
-        return {}
-    if browser_type.name == "firefox":
-        return DEBIAN_FIREFOX
-    return {"executable_path": DEBIAN_CHROMIUM[headless]}
+from e2e.browsers import launch_args
 
 
 def launch(playwright, name, headless=True, slow_mo=0):
     """Start Chromium or Firefox."""
     browser_type = getattr(playwright, name)
     return browser_type.launch(
-        headless=headless, slow_mo=slow_mo, **launch_options(browser_type, headless)
+        headless=headless, slow_mo=slow_mo, **launch_args(browser_type, headless)
     )
 
 
