@@ -10,6 +10,9 @@ import pytest
 
 from demo.cookies import Decoder, persistent_state
 
+# One xdist worker runs the whole module, so its expensive fixture runs once.
+pytestmark = pytest.mark.xdist_group("demo")
+
 REPO = Path(__file__).resolve().parents[1]
 PERSONAS = 2
 # Long enough that no session expires between two steps on a busy machine.

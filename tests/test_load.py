@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# One xdist worker runs the whole module, so its expensive fixture runs once.
+pytestmark = pytest.mark.xdist_group("load")
+
 ROOT = Path(__file__).resolve().parent.parent
 USERS = 200
 
