@@ -56,9 +56,11 @@ def gunicorn(env=None, workers=2, app=None, port=None, log_path=None, args=()):
     """Run gunicorn with sessionlab.gunicorn_conf; yield a Server, stop it on exit.
 
     env adds FLASK_* (or other) variables; app names another WSGI app
-    ("module:callable"); the log goes to log_path, or to a temporary file.
+    ("module:callable"); the log goes to log_path, or to a temporary file that is
+    deleted when the server stops.
     """
     port = port or free_port()
+    temporary_log = log_path is None
     log_path = Path(log_path or tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
     command = [
         sys.executable, "-m", "gunicorn",
@@ -83,3 +85,5 @@ def gunicorn(env=None, workers=2, app=None, port=None, log_path=None, args=()):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if temporary_log:
+            log_path.unlink(missing_ok=True)
