@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 
@@ -23,7 +23,10 @@ def current_preferences():
 @bp.route("/preferences", methods=["GET", "POST"])
 def edit():
     """Show and change the language, currency and theme."""
-    form = PreferencesForm(data=None if PreferencesForm().is_submitted() else current_preferences())
+    if request.method == "POST":
+        form = PreferencesForm()
+    else:
+        form = PreferencesForm(data=current_preferences())
     if form.validate_on_submit():
         session.update(lang=form.language.data, currency=form.currency.data, theme=form.theme.data)
         refresh()  # the confirmation below is shown in the newly chosen language
