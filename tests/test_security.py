@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CSRF_FIELD, SECRET_KEY
+from conftest import SECRET_KEY, Visitor
 
 from sessionlab import create_app
 from sessionlab.launch import gunicorn
@@ -93,10 +93,17 @@ def test_talisman_leaves_the_cookie_insecure_unless_configured(visitor):
     assert "Secure" not in visitor.cookie_header(response.history[0])
 
 
+def production_app(monkeypatch, tmp_path, **config):
+    """Create the app outside debug and testing, with no key from the environment."""
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_SECRET_KEY_FALLBACKS", raising=False)
+    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
+    return create_app({"DEBUG": False, "TESTING": False, **config})
+
+
 def secure_client(tmp_path, monkeypatch):
     """A test client for an app configured for HTTPS (SESSION_COOKIE_SECURE)."""
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
-    app = create_app({"SECRET_KEY": SECRET_KEY, "SESSION_COOKIE_SECURE": True})
+    app = production_app(monkeypatch, tmp_path, SECRET_KEY=SECRET_KEY, SESSION_COOKIE_SECURE=True)
     return app.test_client()
 
 
@@ -113,28 +120,22 @@ def test_secure_setting_sends_hsts_and_secure_cookies_over_https(tmp_path, monke
 
 
 def test_talisman_keeps_the_configured_samesite(tmp_path, monkeypatch):
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
-    app = create_app({"SECRET_KEY": SECRET_KEY, "SESSION_COOKIE_SAMESITE": "Strict"})
+    app = production_app(
+        monkeypatch, tmp_path, SECRET_KEY=SECRET_KEY, SESSION_COOKIE_SAMESITE="Strict"
+    )
     assert "SameSite=Strict" in app.test_client().get("/set_email").headers["Set-Cookie"]
 
 
 def test_form_loaded_before_a_key_rotation_is_accepted_after_it(tmp_path, monkeypatch):
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
-    client = create_app({"SECRET_KEY": OLD_KEY}).test_client()
-    token = CSRF_FIELD.search(client.get("/set_email").get_data(as_text=True)).group(1)
-    rotated = create_app({"SECRET_KEY": STRONG_KEY, "SECRET_KEY_FALLBACKS": [OLD_KEY]})
+    client = production_app(monkeypatch, tmp_path, SECRET_KEY=OLD_KEY).test_client()
+    token = Visitor(client).token()
+    rotated = production_app(
+        monkeypatch, tmp_path, SECRET_KEY=STRONG_KEY, SECRET_KEY_FALLBACKS=[OLD_KEY]
+    )
     browser = rotated.test_client()
     browser.set_cookie("session", client.get_cookie("session").value)
     response = browser.post("/set_email", data={"csrf_token": token, "email_address": "a@b.co"})
     assert response.status_code == 302
-
-
-def production_app(monkeypatch, tmp_path, **config):
-    """Create the app outside debug and testing, with no key from the environment."""
-    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
-    monkeypatch.delenv("FLASK_SECRET_KEY_FALLBACKS", raising=False)
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
-    return create_app({"DEBUG": False, "TESTING": False, **config})
 
 
 @pytest.mark.parametrize(
