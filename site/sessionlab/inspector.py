@@ -23,15 +23,20 @@ def sent_cookie():
     return cookie.inspect(request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]))
 
 
-@bp.get("/session")
-def show():
-    """Show the session cookie's parts, payload, expiry and size."""
+def show_inspector(permanent_form, status=200):
+    """Render the inspector page, with the permanent form's errors when it was refused."""
     return render_template(
         "inspector/session.html",
         facts=sent_cookie(),
-        permanent_form=PermanentForm(permanent="on" if session.permanent else "off"),
+        permanent_form=permanent_form,
         clear_form=EmptyForm(),
-    )
+    ), status
+
+
+@bp.get("/session")
+def show():
+    """Show the session cookie's parts, payload, expiry and size."""
+    return show_inspector(PermanentForm(permanent="on" if session.permanent else "off"))
 
 
 @bp.get("/session.json")
@@ -45,12 +50,7 @@ def set_permanent():
     """Make the session outlive the browser, or not."""
     form = PermanentForm()
     if not form.validate():
-        return render_template(
-            "inspector/session.html",
-            facts=sent_cookie(),
-            permanent_form=form,
-            clear_form=EmptyForm(),
-        ), 400
+        return show_inspector(form, 400)
     session.permanent = form.permanent.data == "on"
     if session.permanent:
         flash(_("The session is now permanent: it outlives the browser."))
