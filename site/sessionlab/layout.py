@@ -7,14 +7,19 @@ from .forms import LANGUAGES, THEMES
 from .money import format_price
 
 
+def current_theme():
+    """The visitor's chosen theme, or the system's."""
+    theme = session.get("theme")
+    return theme if theme in THEMES else "system"
+
+
 def layout_context():
     """Values the base template shows on every page."""
-    theme = session.get("theme")
     return {
         "email": session.get("email"),
         "cart_count": sum(session.get("cart", {}).values()),
         "lang": str(get_locale()),
-        "theme": theme if theme in THEMES else "system",
+        "theme": current_theme(),
         "languages": LANGUAGES,
     }
 

@@ -3,11 +3,11 @@
 from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
-from flask_babel import refresh
 
 from .forms import PreferencesForm
-from .layout import layout_context
+from .layout import current_theme
 from .money import CURRENCIES, current_currency, format_price
 
 bp = Blueprint("preferences", __name__)
@@ -16,8 +16,7 @@ EXAMPLE_PRICE = Decimal("1234.50")
 
 def current_preferences():
     """The visitor's preferences as the form shows them."""
-    layout = layout_context()
-    return {"language": layout["lang"], "currency": current_currency(), "theme": layout["theme"]}
+    return {"language": str(get_locale()), "currency": current_currency(), "theme": current_theme()}
 
 
 @bp.route("/preferences", methods=["GET", "POST"])
