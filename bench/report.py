@@ -77,12 +77,12 @@ def verdicts(result, base):
     """Each target that applies to a result, and whether it was met."""
     measurement = result.measurement
     case = result.case
+    to_ceiling, to_peer = ratio(result, base, CEILING), ratio(result, base, PEER)
     checks = [(f"p99 ≤ {P99_LIMIT}× p50", measurement.p99_ms <= P99_LIMIT * measurement.p50_ms)]
-    if case.min_ceiling is not None and ratio(result, base, CEILING) is not None:
-        met = ratio(result, base, CEILING) >= case.min_ceiling
-        checks.append((f"≥ {case.min_ceiling}× ceiling", met))
-    if case.min_peer is not None and ratio(result, base, PEER) is not None:
-        checks.append((f"≥ {case.min_peer:g}× peer", ratio(result, base, PEER) >= case.min_peer))
+    if case.min_ceiling is not None and to_ceiling is not None:
+        checks.append((f"≥ {case.min_ceiling}× ceiling", to_ceiling >= case.min_ceiling))
+    if case.min_peer is not None and to_peer is not None:
+        checks.append((f"≥ {case.min_peer:g}× peer", to_peer >= case.min_peer))
     if measurement.socket_errors or measurement.error_statuses:
         checks.append(("no errors", False))
     return checks
