@@ -2,10 +2,19 @@ import os
 import stat
 from datetime import timedelta
 
+import pytest
+
 from sessionlab import create_app
 
 OLD_KEY = "old-secret-key-0123456789abcdef0123456"
 NEW_KEY = "new-secret-key-0123456789abcdef0123456"
+
+
+@pytest.fixture
+def instance(monkeypatch, tmp_path):
+    """A fresh instance folder for the apps a test creates."""
+    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
+    return tmp_path
 
 
 def test_session_cookie_is_httponly_lax_and_site_wide(visitor):
@@ -17,42 +26,36 @@ def test_session_cookie_is_httponly_lax_and_site_wide(visitor):
     assert "Secure" not in header
 
 
-def test_secure_cookie_is_set_from_the_environment(monkeypatch, tmp_path):
+def test_secure_cookie_is_set_from_the_environment(monkeypatch, instance):
     monkeypatch.setenv("FLASK_SESSION_COOKIE_SECURE", "true")
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
     assert create_app().config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_lifetime_is_read_in_seconds_from_the_environment(monkeypatch, tmp_path):
+def test_lifetime_is_read_in_seconds_from_the_environment(monkeypatch, instance):
     monkeypatch.setenv("FLASK_PERMANENT_SESSION_LIFETIME", "3")
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
     assert create_app().permanent_session_lifetime == timedelta(seconds=3)
 
 
-def test_secret_key_from_the_environment_wins(monkeypatch, tmp_path):
+def test_secret_key_from_the_environment_wins(monkeypatch, instance):
     monkeypatch.setenv("FLASK_SECRET_KEY", NEW_KEY)
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
     assert create_app().secret_key == NEW_KEY
-    assert not (tmp_path / "secret_key").exists()
+    assert not (instance / "secret_key").exists()
 
 
-def test_generated_key_is_kept_private_in_the_instance_folder(monkeypatch, tmp_path):
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
+def test_generated_key_is_kept_private_in_the_instance_folder(instance):
     key = create_app().secret_key
-    key_file = tmp_path / "secret_key"
+    key_file = instance / "secret_key"
     assert key_file.read_text() == key
     assert len(key) >= 64
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
 
 
-def test_generated_key_is_shared_by_every_later_app(monkeypatch, tmp_path):
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
+def test_generated_key_is_shared_by_every_later_app(instance):
     assert create_app().secret_key == create_app().secret_key
 
 
-def client_with_email_signed_by(key, tmp_path, monkeypatch, fallbacks=None):
+def client_with_email_signed_by(key, fallbacks=None):
     """A client holding a cookie signed with key, for an app that uses NEW_KEY."""
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
     old_app = create_app({"SECRET_KEY": key})
     with old_app.test_request_context():
         cookie = old_app.session_interface.get_signing_serializer(old_app).dumps(
@@ -64,19 +67,18 @@ def client_with_email_signed_by(key, tmp_path, monkeypatch, fallbacks=None):
     return client
 
 
-def test_rotated_key_keeps_sessions_signed_with_a_fallback(tmp_path, monkeypatch):
-    client = client_with_email_signed_by(OLD_KEY, tmp_path, monkeypatch, fallbacks=[OLD_KEY])
+def test_rotated_key_keeps_sessions_signed_with_a_fallback(instance):
+    client = client_with_email_signed_by(OLD_KEY, fallbacks=[OLD_KEY])
     assert "Welcome ada@example.com!" in client.get("/get_email").get_data(as_text=True)
 
 
-def test_rotated_key_without_fallback_gives_a_fresh_session(tmp_path, monkeypatch):
-    client = client_with_email_signed_by(OLD_KEY, tmp_path, monkeypatch)
+def test_rotated_key_without_fallback_gives_a_fresh_session(instance):
+    client = client_with_email_signed_by(OLD_KEY)
     response = client.get("/get_email")
     assert response.status_code == 200
     assert "Please enter your email" in response.get_data(as_text=True)
 
 
-def test_fallback_keys_are_read_as_a_json_list(monkeypatch, tmp_path):
+def test_fallback_keys_are_read_as_a_json_list(monkeypatch, instance):
     monkeypatch.setenv("FLASK_SECRET_KEY_FALLBACKS", f'["{OLD_KEY}"]')
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
     assert create_app().config["SECRET_KEY_FALLBACKS"] == [OLD_KEY]
