@@ -9,7 +9,7 @@ def test_inspector_shows_the_decoded_payload(visitor):
     assert "signed, not encrypted" in page
 
 
-def test_session_json_takes_the_cookie_apart(visitor, app):
+def test_session_json_takes_the_cookie_apart(visitor):
     visitor.set_email("ada@example.com")
     cookie = visitor.client.get("/session.json").json["cookie"]
     payload, timestamp, signature = cookie["raw"].rsplit(".", 2)
