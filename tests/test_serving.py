@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import CSRF_FIELD
 
 from sessionlab.launch import gunicorn
 
@@ -38,7 +39,7 @@ def read(opener, url):
 def set_email(opener, url, email):
     """Fill in /set_email like a visitor, CSRF token and all."""
     form = opener.open(url + "/set_email").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    token = CSRF_FIELD.search(form).group(1)
     data = urllib.parse.urlencode({"csrf_token": token, "email_address": email}).encode()
     opener.open(url + "/set_email", data)
 
