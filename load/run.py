@@ -57,18 +57,27 @@ def new_key():
     return secrets.token_hex(32)
 
 
+def wait_until(condition):
+    """Wait until condition() holds, for at most MAX_PHASE_SECONDS; tell whether it did."""
+    deadline = time.monotonic() + MAX_PHASE_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def kill_a_worker(site):
     """SIGKILL one gunicorn worker; True once the master has started another."""
     master = psutil.Process(site.server.process.pid)
     workers = master.children()
     workers[0].send_signal(signal.SIGKILL)
-    deadline = time.monotonic() + MAX_PHASE_SECONDS
-    while time.monotonic() < deadline:
+
+    def replaced():
         now = {worker.pid for worker in master.children()}
-        if len(now) == len(workers) and workers[0].pid not in now:
-            return True
-        time.sleep(0.1)
-    return False
+        return len(now) == len(workers) and workers[0].pid not in now
+
+    return wait_until(replaced)
 
 
 def restart(site):
@@ -102,13 +111,6 @@ PHASES = (
 
 def difference(after, before):
     return {name: after[name] - before[name] for name in after}
-
-
-def wait_until(condition):
-    """Wait until condition() holds, for at most MAX_PHASE_SECONDS."""
-    deadline = time.monotonic() + MAX_PHASE_SECONDS
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.1)
 
 
 def run_phase(name, fault, site, seconds):
