@@ -65,10 +65,10 @@ def test_theme_defaults_to_the_system(client):
     ],
 )
 def test_unsupported_preference_is_refused_and_the_old_one_stays(visitor, field, value, message):
-    choose(visitor, language="en", currency="EUR", theme="dark")
+    saved = {"language": "en", "currency": "EUR", "theme": "dark"}
+    choose(visitor, **saved)
     before = visitor.session()
-    data = {"language": "en", "currency": "EUR", "theme": "dark", field: value}
-    response = visitor.post("/preferences", data, page="/preferences")
+    response = choose(visitor, **{**saved, field: value})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert visitor.session() == before
