@@ -1,13 +1,21 @@
 """What a visitor does on Session Lab, through the site's real forms, and what it sends."""
 
 
-def set_email(page, email, remember=False, base=""):
-    """Submit the greeting form with email, ticking "Remember me" or not."""
+def submit_email(page, email, remember=False, base=""):
+    """Send email through the greeting form, ticking "Remember me" or not; return the response."""
     page.goto(f"{base}/set_email")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Remember me").set_checked(remember)
-    page.get_by_role("button", name="Submit").click()
+    with page.expect_response(lambda response: response.request.method == "POST") as post:
+        page.get_by_role("button", name="Submit").click()
+    return post.value
+
+
+def set_email(page, email, remember=False, base=""):
+    """Store email in the session through the greeting form; return the form's response."""
+    response = submit_email(page, email, remember, base)
     page.wait_for_url("**/get_email")
+    return response
 
 
 def fill_number(field, value):

@@ -9,12 +9,7 @@ from .cookies import SESSION_COOKIE, session_cookie
 @pytest.fixture
 def set_cookie(page):
     """The Set-Cookie header of the response that stored an email in the session."""
-    page.goto("/set_email")
-    page.get_by_label("Email address").fill("ada@example.com")
-    with page.expect_response(lambda response: response.request.method == "POST") as post:
-        page.get_by_role("button", name="Submit").click()
-    page.wait_for_url("**/get_email")
-    return post.value.header_value("set-cookie")
+    return set_email(page, "ada@example.com").header_value("set-cookie")
 
 
 def test_page_scripts_cannot_read_the_session_cookie(page):
