@@ -118,12 +118,12 @@ def parse_args(argv):
 def main(argv=None):
     """Run the benchmark, write its files and print its table."""
     options = parse_args(argv)
-    if loadgen.version() is None:
+    facts = report.machine_facts()
+    if facts["load_generator"] is None:
         sys.exit("wrk is not installed: apt-get install wrk")
     settings = {
         key: getattr(options, key) for key in ("seconds", "rounds", "warmup", "connections")
     }
-    facts = report.machine_facts()
     print(f"Load generator: {facts['load_generator']}", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-logs-") as log_dir:
         results = run(cases.select(options.only), settings, log_dir)
