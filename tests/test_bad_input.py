@@ -82,16 +82,19 @@ def at(path_info):
     return lambda token: {"environ_overrides": {"PATH_INFO": path_info}}
 
 
+def serializer(app):
+    """The app's own session cookie serializer."""
+    return app.session_interface.get_signing_serializer(app)
+
+
 def signed_with_other_key(app, cookie):
     """The visitor's own session, signed by another site's key."""
-    other = create_app({"SECRET_KEY": OTHER_KEY})
-    return other.session_interface.get_signing_serializer(other).dumps(decode(app, cookie))
+    return serializer(create_app({"SECRET_KEY": OTHER_KEY})).dumps(decode(app, cookie))
 
 
 def tampered(app, cookie):
     """The visitor's cookie with its payload swapped for another, signature kept."""
-    serializer = app.session_interface.get_signing_serializer(app)
-    forged = serializer.dumps({"email": "eve@example.com"}).rsplit(".", 2)[0]
+    forged = serializer(app).dumps({"email": "eve@example.com"}).rsplit(".", 2)[0]
     return ".".join([forged, *cookie.rsplit(".", 2)[1:]])
 
 
@@ -279,7 +282,7 @@ CASES = {
 def decode(app, cookie):
     """The session a cookie holds, as the server reads it; None if it is not valid."""
     try:
-        return app.session_interface.get_signing_serializer(app).loads(cookie)
+        return serializer(app).loads(cookie)
     except BadSignature:
         return None
 
