@@ -3,9 +3,9 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .cookies import persistent_state
+from e2e import actions
 
-THEME_LABELS = {"system": "As the system", "light": "Light", "dark": "Dark"}
+from .cookies import persistent_state
 
 
 @dataclass(frozen=True)
@@ -32,21 +32,18 @@ def arrive(stage, actor):
 
 def set_email(stage, actor):
     """Enter the persona's email, ticking "remember me" or not."""
-    page = actor.page("first")
-    page.goto("/set_email")
-    page.get_by_label("Email address").fill(actor.persona.email)
-    page.get_by_label("Remember me").set_checked(actor.persona.remember)
-    submit(page, page.get_by_role("button", name="Submit"))
+    actions.set_email(actor.page("first"), actor.persona.email, actor.persona.remember)
 
 
 def set_preferences(stage, actor):
     """Choose the persona's language, currency and theme."""
-    page, persona = actor.page("first"), actor.persona
-    page.goto("/preferences")
-    page.get_by_label("Language").select_option(persona.language)
-    page.get_by_label("Currency").select_option(persona.currency)
-    page.get_by_role("radio", name=THEME_LABELS[persona.theme], exact=True).check()
-    submit(page, page.get_by_role("button", name="Save preferences"))
+    persona = actor.persona
+    actions.save_preferences(
+        actor.page("first"),
+        language=persona.language,
+        currency=persona.currency,
+        theme=persona.theme,
+    )
 
 
 def fill_cart(stage, actor):
@@ -56,10 +53,7 @@ def fill_cart(stage, actor):
     # The page now speaks the persona's language: find products by their ids.
     for product_id, quantity in actor.persona.cart:
         quantity_box = page.locator(f"#quantity-{product_id}")
-        # Firefox over WebDriver BiDi adds to a number box's text instead of
-        # replacing it: empty the box first.
-        quantity_box.clear()
-        quantity_box.fill(str(quantity))
+        actions.fill_number(quantity_box, quantity)
         form = page.locator("form.add").filter(has=quantity_box)
         submit(page, form.get_by_role("button"))
     page.goto("/cart")
