@@ -46,9 +46,10 @@ def generated_key(path):
 def read_or_create_key(path):
     """Return the key kept in path, creating it (mode 0600) on first use.
 
-    Several gunicorn workers may start at once, so the key is written to a
-    private temporary file and linked into place: exactly one worker wins and
-    every worker then reads the same key.
+    Several processes may start at once (servers sharing an instance folder,
+    or gunicorn workers when the app is not preloaded), so the key is written
+    to a private temporary file and linked into place: exactly one process wins
+    and every process then reads the same key.
     """
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
