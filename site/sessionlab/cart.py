@@ -48,7 +48,7 @@ def show_cart(errors=(), status=200):
     return render_template(
         "cart/cart.html",
         lines=lines,
-        grand_total=sum((line["total"] for line in lines), start=0),
+        grand_total=sum(line["total"] for line in lines),
         errors=errors,
         update_form=CartUpdateForm(),
         clear_form=EmptyForm(),
