@@ -2,15 +2,12 @@
 
 from dataclasses import dataclass
 
-from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired
 from werkzeug.http import parse_cookie
 
+from e2e.cookies import ANY_KEY, serializer
+
 COOKIE_NAME = "session"
-# loads_unsafe checks no signature, but Flask only builds a serializer for an
-# app with a key: this one stands in for the key of a server we did not start.
-UNKNOWN_KEY = "the demo was not told this server's secret key"
 
 
 def held_cookie(context, url):
@@ -50,9 +47,7 @@ class Decoder:
 
     def __init__(self, secret_key, lifetime):
         """Build Flask's serializer for secret_key (None: unknown)."""
-        app = Flask(__name__)
-        app.secret_key = secret_key or UNKNOWN_KEY
-        self.serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+        self.serializer = serializer(secret_key or ANY_KEY)
         self.verifies = bool(secret_key)
         self.lifetime = lifetime
 
