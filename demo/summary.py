@@ -16,12 +16,26 @@ class Figure:
 @dataclass(frozen=True)
 class Summary:
     figures: list[Figure]
-    headline: str
 
     @property
     def ok(self):
         """Whether nothing the run proved contradicts the configuration."""
         return all(figure.ok is not False for figure in self.figures)
+
+    @property
+    def headline(self):
+        """The figures in one sentence, saying whether they are what was configured."""
+        users, cookies, crossed, restart, expired = self.figures
+        sentence = (
+            f"{users.value} users, {cookies.value} distinct session cookies, "
+            f"{crossed.value} values seen by another user; "
+            f"{restart.value} sessions survived a browser restart"
+        )
+        if expired.ok is not None:
+            sentence += f", {expired.value} {expired.label}"
+        if self.ok:
+            return sentence + ", as configured."
+        return sentence + ": not what was configured (see the figures marked ✗)."
 
 
 def counted(number, noun):
@@ -130,22 +144,6 @@ def expiry_figure(run):
     )
 
 
-def headline(figures):
-    """The figures in one sentence, saying whether they are what was configured."""
-    users, cookies, crossed, restart, expired = figures
-    sentence = (
-        f"{users.value} users, {cookies.value} distinct session cookies, "
-        f"{crossed.value} values seen by another user; "
-        f"{restart.value} sessions survived a browser restart"
-    )
-    if expired.ok is not None:
-        sentence += f", {expired.value} {expired.label}"
-    if all(figure.ok is not False for figure in figures):
-        return sentence + ", as configured."
-    return sentence + ": not what was configured (see the figures marked ✗)."
-
-
 def summarize(run):
     """The run's figures and its headline."""
-    figures = [*isolation_figures(run), restart_figure(run), expiry_figure(run)]
-    return Summary(figures, headline(figures))
+    return Summary([*isolation_figures(run), restart_figure(run), expiry_figure(run)])
