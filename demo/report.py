@@ -93,12 +93,12 @@ def write(run, summary, facts, out):
     return path
 
 
-def preview(browser, report, picture, steps=PREVIEW_STEPS):
+def preview(browser, report, picture):
     """Save a small picture of the report's summary and a few of its rows, for a README."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=0.75)
     page = context.new_page()
     page.goto(report.resolve().as_uri())
-    shown = "".join(f":not([data-step={step}])" for step in steps)
+    shown = "".join(f":not([data-step={step}])" for step in PREVIEW_STEPS)
     page.add_style_tag(content=f"tbody tr{shown} {{ display: none; }}")
     page.set_viewport_size({"width": page.evaluate("document.body.scrollWidth"), "height": 800})
     page.screenshot(path=picture, full_page=True)
