@@ -115,7 +115,7 @@ def test_full_cart_refusal_leaves_the_cart_intact(page, small_cookie_server):
         pytest.fail(f"the whole catalogue fit in {SMALL_COOKIE_SIZE} bytes")
 
     expect(page.get_by_role("alert")).to_have_text(
-        "Your cart is full: the session cookie has no room for more."
+        "Your cart is full: the session has no room for more."
     )
     assert added, "the very first product was refused"
     expect_cart(page, {name: 1 for name in added})

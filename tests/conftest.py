@@ -2,17 +2,62 @@ import re
 
 import pytest
 
-from sessionlab import create_app
+from sessionlab import create_app, launch
+from sessionlab.stores import STORES
 
 SECRET_KEY = "test-secret-key-0123456789abcdef0123"
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
+SERVER_STORES = [name for name in STORES if name != "cookie"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "cookie_only: about the signed cookie's own format; runs on the cookie store"
+    )
+    config.addinivalue_line(
+        "markers", "server_stores: about records kept on the server; runs on redis and cachelib"
+    )
+
+
+def pytest_generate_tests(metafunc):
+    """Run every test that uses a store on each store, or on those its marker names."""
+    if "store" in metafunc.fixturenames:
+        stores = list(STORES)
+        if metafunc.definition.get_closest_marker("cookie_only"):
+            stores = ["cookie"]
+        elif metafunc.definition.get_closest_marker("server_stores"):
+            stores = SERVER_STORES
+        metafunc.parametrize("store", stores)
+
+
+@pytest.fixture(scope="session")
+def redis(tmp_path_factory):
+    """A real Redis for this test process (one per xdist worker), stopped at the end."""
+    with launch.redis_server(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    """A test app whose instance folder is a fresh temporary one."""
+def store_config(store, request):
+    """The settings that put sessions in store."""
+    if store == "redis":
+        return {"SESSION_TYPE": store, "REDIS_URL": request.getfixturevalue("redis").url}
+    return {"SESSION_TYPE": store}
+
+
+@pytest.fixture
+def instance(monkeypatch, tmp_path):
+    """A fresh instance folder for the apps a test creates."""
     monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path / "instance"))
-    return create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY})
+    return tmp_path / "instance"
+
+
+@pytest.fixture
+def app(instance, store_config):
+    """A test app, on the store of this run, whose instance folder is a fresh temporary one."""
+    return create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY, **store_config})
 
 
 @pytest.fixture

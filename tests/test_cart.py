@@ -111,9 +111,10 @@ def test_bad_cart_input_is_refused_and_changes_nothing(visitor, url, data, messa
 
 
 @pytest.fixture
-def small_cookie_app(app):
-    """An app whose cookie limit a few cart lines reach."""
+def small_session_app(app):
+    """An app whose cookie limit, or record bound, a few cart lines reach."""
     app.config["MAX_COOKIE_SIZE"] = 460
+    app.config["SESSION_MAX_RECORD_SIZE"] = 360
     return app
 
 
@@ -126,24 +127,28 @@ def fill_cart(visitor):
     raise AssertionError("the cart never filled up")
 
 
-def test_full_cart_refuses_the_change_and_says_so(small_cookie_app, visitor):
+def test_full_cart_refuses_the_change_and_says_so(small_session_app, visitor):
     visitor.set_email("ada@example.com")
     response = fill_cart(visitor)
     assert response.status_code == 400
     assert "Your cart is full" in response.get_data(as_text=True)
 
 
-def test_full_cart_keeps_the_cart_as_it_was(small_cookie_app, visitor):
+def test_full_cart_keeps_the_cart_as_it_was(small_session_app, visitor):
     visitor.set_email("ada@example.com")
     fill_cart(visitor)
     before = visitor.session()
-    fill_cart(visitor)
+    left_out = next(product_id for product_id in PRODUCTS if product_id not in before["cart"])
+    assert visitor.add_to_cart(left_out, 42).status_code == 400
     assert visitor.session() == before
     assert before["cart"]
 
 
-def test_full_cart_keeps_the_cookie_under_the_limit(small_cookie_app, visitor):
+def test_full_cart_keeps_the_session_within_its_bound(small_session_app, visitor):
     visitor.set_email("ada@example.com")
     fill_cart(visitor)
-    raw = visitor.client.get_cookie("session").value
-    assert len("session=") + len(raw) < small_cookie_app.config["MAX_COOKIE_SIZE"]
+    facts = visitor.client.get("/session.json").json
+    if facts["store"] == "cookie":
+        assert facts["cookie"]["size"] < small_session_app.config["MAX_COOKIE_SIZE"]
+    else:
+        assert facts["record"]["size"] < small_session_app.config["SESSION_MAX_RECORD_SIZE"]

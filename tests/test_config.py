@@ -2,19 +2,10 @@ import os
 import stat
 from datetime import timedelta
 
-import pytest
-
 from sessionlab import create_app
 
 OLD_KEY = "old-secret-key-0123456789abcdef0123456"
 NEW_KEY = "new-secret-key-0123456789abcdef0123456"
-
-
-@pytest.fixture
-def instance(monkeypatch, tmp_path):
-    """A fresh instance folder for the apps a test creates."""
-    monkeypatch.setenv("SESSIONLAB_INSTANCE_PATH", str(tmp_path))
-    return tmp_path
 
 
 def test_session_cookie_is_httponly_lax_and_site_wide(visitor):

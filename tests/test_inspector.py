@@ -1,7 +1,33 @@
+import pytest
+
+cookie_only = pytest.mark.cookie_only
+server_stores = pytest.mark.server_stores
+
+
 def test_inspector_says_when_no_cookie_was_sent(client):
     assert 'data-testid="no-cookie"' in client.get("/session").get_data(as_text=True)
 
 
+def test_inspector_says_where_the_session_lives(client, store):
+    page = client.get("/session").get_data(as_text=True)
+    expected = {
+        "cookie": "The signed cookie, in your browser",
+        "redis": "Redis, on the server (Flask-Session)",
+        "cachelib": "Files on the server (Flask-Session with CacheLib)",
+    }
+    assert expected[store] in page
+
+
+def test_session_json_names_the_store(client, store):
+    assert client.get("/session.json").json["store"] == store
+
+
+def test_session_json_shows_the_data_as_the_server_reads_it(visitor):
+    visitor.set_email("ada@example.com")
+    assert visitor.client.get("/session.json").json["data"]["email"] == "ada@example.com"
+
+
+@cookie_only
 def test_inspector_shows_the_decoded_payload(visitor):
     visitor.set_email("ada@example.com")
     page = visitor.client.get("/session").get_data(as_text=True)
@@ -9,6 +35,7 @@ def test_inspector_shows_the_decoded_payload(visitor):
     assert "signed, not encrypted" in page
 
 
+@cookie_only
 def test_session_json_takes_the_cookie_apart(visitor):
     visitor.set_email("ada@example.com")
     cookie = visitor.client.get("/session.json").json["cookie"]
@@ -20,12 +47,45 @@ def test_session_json_takes_the_cookie_apart(visitor):
     assert cookie["size"] == len("session=") + len(cookie["raw"])
 
 
+@cookie_only
 def test_session_json_reports_the_expiry_the_server_enforces(visitor):
     visitor.set_email("ada@example.com")
     cookie = visitor.client.get("/session.json").json["cookie"]
     assert cookie["valid"] is True
     assert cookie["lifetime_seconds"] == 31 * 24 * 3600
     assert cookie["server_accepts_until"] > cookie["signed_at"]
+
+
+@server_stores
+def test_server_store_cookie_holds_only_an_id(visitor):
+    visitor.set_email("ada@example.com")
+    cookie = visitor.client.get("/session.json").json["cookie"]
+    assert cookie["carries_data"] is False
+    assert cookie["id_length"] == len(cookie["raw"]) == 43
+    assert "ada" not in cookie["raw"]
+
+
+@server_stores
+def test_server_store_shows_the_decoded_record(visitor):
+    visitor.set_email("ada@example.com")
+    page = visitor.client.get("/session").get_data(as_text=True)
+    assert '"email": "ada@example.com"' in page
+    assert "What the server holds" in page
+
+
+@server_stores
+def test_server_store_record_lives_no_longer_than_the_lifetime(visitor):
+    visitor.set_email("ada@example.com")
+    record = visitor.client.get("/session.json").json["record"]
+    assert 0 < record["ttl_seconds"] <= 31 * 24 * 3600
+    assert record["size"] > 0
+
+
+@server_stores
+def test_server_store_inspector_explains_an_unknown_id(client):
+    client.set_cookie("session", "made-up-id-0123456789abcdefghijklmnopqrstu")
+    page = client.get("/session").get_data(as_text=True)
+    assert "The server holds nothing for this id" in page
 
 
 def test_permanent_on_makes_the_session_permanent(visitor):
@@ -54,6 +114,7 @@ def test_clear_empties_the_session(visitor):
     assert "email" not in visitor.session()
 
 
+@cookie_only
 def test_tampered_cookie_gives_a_fresh_session(visitor):
     visitor.set_email("ada@example.com")
     payload, timestamp, signature = visitor.client.get_cookie("session").value.rsplit(".", 2)
@@ -63,7 +124,25 @@ def test_tampered_cookie_gives_a_fresh_session(visitor):
     assert "Please enter your email" in response.get_data(as_text=True)
 
 
+@server_stores
+def test_altered_session_id_gives_a_fresh_session(visitor):
+    visitor.set_email("ada@example.com")
+    visitor.client.set_cookie("session", visitor.client.get_cookie("session").value[:-1] + "x")
+    response = visitor.client.get("/get_email")
+    assert response.status_code == 200
+    assert "Please enter your email" in response.get_data(as_text=True)
+
+
+@cookie_only
 def test_inspector_explains_a_refused_cookie(client):
     client.set_cookie("session", "eyJlbWFpbCI6ImV2ZUBleGFtcGxlLmNvbSJ9.aaaaaa.forged")
     page = client.get("/session").get_data(as_text=True)
     assert "The server refuses this cookie (bad signature)" in page
+
+
+def test_inspector_says_what_a_copied_cookie_can_do_after_clear(client, store):
+    page = client.get("/session").get_data(as_text=True)
+    if store == "cookie":
+        assert "is still accepted until its signature is older than the lifetime" in page
+    else:
+        assert "a copy of the old cookie, made before, now gets an empty session" in page

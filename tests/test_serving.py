@@ -14,14 +14,24 @@ import pytest
 from conftest import CSRF_FIELD
 
 from sessionlab.launch import gunicorn
+from sessionlab.stores import STORES
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = {"FLASK_SECRET_KEY": "serving-test-key-0123456789abcdef0123"}
 
 
-@pytest.fixture(scope="module")
-def server():
-    with gunicorn(env=KEY, workers=3) as running:
+@pytest.fixture(scope="module", params=list(STORES))
+def server(request, tmp_path_factory):
+    """Gunicorn with three workers, its sessions in each store in turn."""
+    env = {
+        **KEY,
+        "FLASK_SESSION_TYPE": request.param,
+        # The cachelib store's files live here, shared by the workers.
+        "SESSIONLAB_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+    }
+    if request.param == "redis":
+        env["FLASK_REDIS_URL"] = request.getfixturevalue("redis").url
+    with gunicorn(env=env, workers=3) as running:
         yield running
 
 
@@ -44,15 +54,27 @@ def set_email(opener, url, email):
     opener.open(url + "/set_email", data)
 
 
+def read_many(opener, url, times=30):
+    """Read url times, six at a time, which keeps several sync workers busy at once."""
+    with ThreadPoolExecutor(6) as pool:
+        return list(pool.map(lambda _: read(opener, url), range(times)))
+
+
 def test_email_set_through_one_worker_is_read_by_every_worker(server):
     opener = browser()
     set_email(opener, server.url, "ada@example.com")
-    # Six requests at a time keep several sync workers busy at once.
-    with ThreadPoolExecutor(6) as pool:
-        pages = list(pool.map(lambda _: read(opener, server.url + "/get_email"), range(30)))
+    pages = read_many(opener, server.url + "/get_email")
     assert all("Welcome ada@example.com!" in page for page in pages)
     workers = set(re.findall(r'"GET /get_email HTTP/1.1" 200 .* pid=<(\d+)>', server.log()))
     assert len(workers) >= 2
+
+
+def test_email_deleted_through_one_worker_is_gone_for_every_worker(server):
+    opener = browser()
+    set_email(opener, server.url, "ada@example.com")
+    read(opener, server.url + "/delete_email")
+    pages = read_many(opener, server.url + "/get_email")
+    assert all("Please enter your email" in page for page in pages)
 
 
 def test_gunicorn_logs_each_request_to_stdout(server):

@@ -1,11 +1,11 @@
-"""Session Lab: a Flask site that shows how client-side sessions work."""
+"""Session Lab: a Flask site that shows how client-side and server-side sessions work."""
 
 import os
 from pathlib import Path
 
 from flask import Flask
 
-from . import cart, errors, greeting, home, i18n, inspector, layout, preferences, security
+from . import cart, errors, greeting, home, i18n, inspector, layout, preferences, security, stores
 from .config import load_config
 from .forms import csrf
 
@@ -29,6 +29,7 @@ def create_app(config=None):
         static_folder=find_asset_dir("static"),
     )
     load_config(app, config)
+    stores.init_app(app)
     security.init_app(app)
 
     csrf.init_app(app)

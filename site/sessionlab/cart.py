@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from . import cookie
+from . import stores
 from .catalog import PRODUCTS
 from .forms import MAX_QUANTITY, CartAddForm, CartUpdateForm, EmptyForm, ProductForm
 
@@ -25,10 +25,10 @@ def cart_lines():
 
 
 def set_quantity(product_id, quantity):
-    """Change one line in place (0 removes it); refuse if the cookie would overflow."""
+    """Change one line in place (0 removes it); refuse if the session would overflow its store."""
     cart = session.get("cart", {})
     proposed = {**cart, product_id: quantity}
-    if quantity and not cookie.fits({**session, "cart": proposed}, session.permanent):
+    if quantity and not stores.fits({**session, "cart": proposed}, session.permanent):
         return False
     if "cart" not in session:
         session["cart"] = cart
@@ -60,7 +60,7 @@ def form_errors(form):
 
 
 def cart_full():
-    return show_cart([_("Your cart is full: the session cookie has no room for more.")], 400)
+    return show_cart([_("Your cart is full: the session has no room for more.")], 400)
 
 
 @bp.get("/products")

@@ -17,6 +17,16 @@ DEFAULTS = {
     "MAX_FORM_PARTS": 100,
     # Flask-WTF signs CSRF tokens; they stay valid for as long as the session.
     "WTF_CSRF_TIME_LIMIT": None,
+    # Where sessions live: "cookie" (Flask's signed cookie), "redis" or "cachelib"
+    # (Flask-Session's stores; see stores.py).
+    "SESSION_TYPE": "cookie",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    # As with Flask's cookie, a session outlives the browser only when asked to.
+    "SESSION_PERMANENT": False,
+    # A server-side record holds at most this many bytes (the cookie's bound is MAX_COOKIE_SIZE).
+    "SESSION_MAX_RECORD_SIZE": 64 * 1024,
+    # The cachelib store deletes expired records on about one request in this many.
+    "SESSION_CLEANUP_N_REQUESTS": 100,
 }
 
 KEY_FILE = "secret_key"

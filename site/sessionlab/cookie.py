@@ -1,4 +1,4 @@
-"""The session cookie taken apart with Flask's own serializer, and its size."""
+"""The session cookie taken apart (with Flask's own serializer where it holds the data)."""
 
 from datetime import UTC, datetime
 
@@ -41,6 +41,25 @@ def fits(data, permanent=False):
     return header_size(data, permanent) + FLASH_HEADROOM <= current_app.config["MAX_COOKIE_SIZE"]
 
 
+def size(raw):
+    """Bytes the cookie takes in a request: its name, "=", its value."""
+    return len(current_app.config["SESSION_COOKIE_NAME"]) + 1 + len(raw)
+
+
+def inspect_id(raw):
+    """Describe a cookie that holds only a server store's session id."""
+    if not raw:
+        return None
+    return {
+        "raw": raw,
+        "size": size(raw),
+        "limit": current_app.config["MAX_COOKIE_SIZE"],
+        "id_length": len(raw),
+        "carries_data": False,
+        "lifetime_seconds": lifetime_seconds(),
+    }
+
+
 def inspect(raw):
     """Describe a raw session cookie value: its parts, payload, age and validity."""
     if not raw:
@@ -48,8 +67,9 @@ def inspect(raw):
     parts = raw.rsplit(".", 2)
     facts = {
         "raw": raw,
-        "size": len(current_app.config["SESSION_COOKIE_NAME"]) + 1 + len(raw),
+        "size": size(raw),
         "limit": current_app.config["MAX_COOKIE_SIZE"],
+        "carries_data": True,
         "payload_part": parts[0],
         "timestamp_part": parts[1] if len(parts) == 3 else None,
         "signature_part": parts[-1] if len(parts) == 3 else None,

@@ -1,12 +1,15 @@
 """Styled, translated error pages; no stack trace ever reaches the browser.
 
-Unhandled exceptions reach the HTTPException handler as a 500 (Flask logs them).
+Unhandled exceptions reach the 500 handler (Flask logs them with their traceback);
+one that says the session store cannot be reached becomes a 503.
 """
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from . import stores
 
 MESSAGES = {
     400: _l("The request could not be understood. Nothing in your session was changed."),
@@ -14,7 +17,13 @@ MESSAGES = {
     405: _l("This page does not accept that kind of request."),
     413: _l("What you sent is larger than this site accepts. Nothing was changed."),
     500: _l("Something went wrong on our side. Your session is safe; please try again."),
+    503: _l(
+        "The session store is unavailable, so this page cannot be shown and nothing was "
+        "changed. Please try again in a moment."
+    ),
 }
+# Seconds a client is asked to wait before trying again when the session store is down.
+RETRY_AFTER = 5
 CSRF_MESSAGE = _l(
     "The form's security token was missing, expired or wrong, so nothing was changed. "
     "Go back, reload the page and send the form again."
@@ -28,7 +37,15 @@ def render_error(code, message):
 def handle_http_error(error):
     """Show any HTTP error with its own message, or a general one for its code."""
     general = MESSAGES[500 if error.code >= 500 else 400]
-    return render_error(error.code, MESSAGES.get(error.code, general))
+    page, code = render_error(error.code, MESSAGES.get(error.code, general))
+    return page, code, {"Retry-After": str(RETRY_AFTER)} if code == 503 else {}
+
+
+def handle_server_error(error):
+    """A 500, or a 503 when the session store stopped answering during the request."""
+    if stores.unreachable(error.original_exception):
+        return handle_http_error(ServiceUnavailable())
+    return handle_http_error(error)
 
 
 def handle_csrf_error(error):
@@ -39,3 +56,4 @@ def handle_csrf_error(error):
 def init_app(app):
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_server_error)

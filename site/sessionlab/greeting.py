@@ -2,6 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, session, url_for
 
+from . import stores
 from .forms import EmailForm
 
 bp = Blueprint("greeting", __name__)
@@ -12,6 +13,8 @@ def set_email():
     """Ask for an email address and keep it in the session."""
     form = EmailForm()
     if form.validate_on_submit():
+        # Signing in: a server store issues a new id, so an id planted before is worthless.
+        stores.renew_session_id()
         session["email"] = form.email_address.data
         session.permanent = form.remember.data
         return redirect(url_for("greeting.get_email"))
@@ -30,5 +33,7 @@ def get_email():
 @bp.get("/delete_email")
 def delete_email():
     """Remove the email from the session, as the article does, with a GET."""
+    # Signing out: a server store drops the old record, so a copy of the cookie holds nothing.
+    stores.renew_session_id()
     session.pop("email", None)
     return render_template("greeting/delete_email.html")

@@ -1,4 +1,4 @@
-"""The session inspector: the visitor's own cookie taken apart, and its controls."""
+"""The session inspector: the visitor's own cookie and record taken apart, and its controls."""
 
 from flask import (
     Blueprint,
@@ -12,22 +12,32 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from . import cookie
+from . import cookie, stores
 from .forms import EmptyForm, PermanentForm
 
 bp = Blueprint("inspector", __name__)
 
 
-def sent_cookie():
-    """What the browser sent with this request, taken apart."""
-    return cookie.inspect(request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]))
+def facts():
+    """Where the session lives, what the browser sent, and what the server holds for it."""
+    store = stores.current()
+    raw = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
+    return {
+        "store": store.name,
+        "location": store.location(),
+        "cookie": store.inspect_cookie(raw),
+        "record": store.record(raw) if raw else None,
+        "data": dict(session),
+        "permanent": session.permanent,
+        "lifetime_seconds": cookie.lifetime_seconds(),
+    }
 
 
 def show_inspector(permanent_form, status=200):
     """Render the inspector page, with the permanent form's errors when it was refused."""
     return render_template(
         "inspector/session.html",
-        facts=sent_cookie(),
+        facts=facts(),
         permanent_form=permanent_form,
         clear_form=EmptyForm(),
     ), status
@@ -35,14 +45,14 @@ def show_inspector(permanent_form, status=200):
 
 @bp.get("/session")
 def show():
-    """Show the session cookie's parts, payload, expiry and size."""
+    """Show where the session lives, the cookie's parts, the server's record, expiry and size."""
     return show_inspector(PermanentForm(permanent="on" if session.permanent else "off"))
 
 
 @bp.get("/session.json")
 def show_json():
     """The inspector's facts as JSON."""
-    return {"cookie": sent_cookie(), "permanent": session.permanent}
+    return facts()
 
 
 @bp.post("/session/permanent")
@@ -62,6 +72,8 @@ def set_permanent():
 @bp.post("/session/clear")
 def clear():
     """Empty the session."""
+    # On a server store the record is deleted: a copy of the cookie holds nothing now.
+    stores.renew_session_id()
     session.clear()
     flash(_("Session cleared."))
     return redirect(url_for("inspector.show"))

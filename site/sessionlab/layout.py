@@ -1,8 +1,9 @@
-"""What every page's layout needs: the visitor's email, cart count, language and theme."""
+"""What every page's layout needs: the visitor's email, cart count, language, theme and store."""
 
 from flask import session
 from flask_babel import get_locale
 
+from . import stores
 from .forms import LANGUAGES, THEMES
 from .money import format_price
 
@@ -21,6 +22,7 @@ def layout_context():
         "lang": str(get_locale()),
         "theme": current_theme(),
         "languages": LANGUAGES,
+        "store": stores.current().name,
     }
 
 

@@ -1,0 +1,245 @@
+"""Where sessions live: Flask's signed cookie, or a Flask-Session store on the server.
+
+The one module that knows which store is in use. Pages ask the store to renew the
+session id or whether some data still fits, and never care which store answers;
+only the inspector, whose job is to show it, asks for the record itself.
+"""
+
+import os
+import pickle
+import random
+import struct
+import time
+from datetime import UTC, datetime, timedelta
+
+from cachelib.file import FileSystemCache
+from flask import abort, current_app, g, session
+from flask_session import Session
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
+from . import cookie
+
+# Seconds to wait for Redis: a dead store is noticed in about a second, not a minute.
+REDIS_TIMEOUT = 0.5
+# One retry, at once: a pooled connection that a Redis restart closed is reopened.
+REDIS_RETRY = Retry(NoBackoff(), 1)
+
+
+class CookieStore:
+    """Flask's own: the whole session, signed, travels in the cookie."""
+
+    name = "cookie"
+    errors = ()
+
+    def init_app(self, app):
+        """Nothing to set up: Flask's session interface is the default."""
+
+    def location(self):
+        return None
+
+    def renew_id(self, session):
+        """Nothing to renew: the cookie holds the data, not an id."""
+
+    def fits(self, data, permanent=False):
+        return cookie.fits(data, permanent)
+
+    def inspect_cookie(self, raw):
+        return cookie.inspect(raw)
+
+    def record(self, session_id):
+        return None
+
+
+class OutageAware:
+    """Flask-Session's session interface, opening no session while its store is unreachable.
+
+    Flask-Session lets the store's error escape from open_session, before any view or
+    error handler has a session to render a page with. Returning None instead is
+    Flask's own contract: the request gets a read-only empty session, and the
+    before-request hook below answers 503.
+    """
+
+    def __init__(self, interface, errors):
+        self.interface = interface
+        self.errors = errors
+
+    def __getattr__(self, name):
+        return getattr(self.interface, name)
+
+    def open_session(self, app, request):
+        try:
+            return self.interface.open_session(app, request)
+        except self.errors as error:
+            app.logger.error("Session store unreachable: %s", error)
+            g.session_store_error = error
+            return None
+
+
+def refuse_while_store_down():
+    """Answer 503 when this request's session could not be read from its store."""
+    if "session_store_error" in g:
+        abort(503)
+
+
+class ServerStore:
+    """Flask-Session's: the data on the server, an opaque id in the cookie."""
+
+    errors = ()
+
+    def init_app(self, app):
+        self.configure(app)
+        Session(app)
+        app.session_interface = OutageAware(app.session_interface, self.errors)
+        app.before_request(refuse_while_store_down)
+
+    def renew_id(self, session):
+        """Issue a new session id and delete the record under the old one."""
+        current_app.session_interface.regenerate(session)
+
+    def fits(self, data, permanent=False):
+        """Whether a record of data stays within the record bound, with room for a message."""
+        bound = current_app.config["SESSION_MAX_RECORD_SIZE"]
+        return len(self.encode(dict(data))) + cookie.FLASH_HEADROOM <= bound
+
+    def inspect_cookie(self, raw):
+        return cookie.inspect_id(raw)
+
+    def key(self, session_id):
+        return current_app.session_interface.key_prefix + session_id
+
+    @staticmethod
+    def expiry(seconds_left):
+        """When a record with seconds_left to live expires, as an ISO date."""
+        return (datetime.now(UTC) + timedelta(seconds=seconds_left)).isoformat(timespec="seconds")
+
+
+class RedisStore(ServerStore):
+    """Records in Redis, shared by every worker of every server that uses it."""
+
+    name = "redis"
+    errors = (RedisError,)
+
+    def configure(self, app):
+        app.config["SESSION_REDIS"] = Redis.from_url(
+            app.config["REDIS_URL"],
+            socket_connect_timeout=REDIS_TIMEOUT,
+            socket_timeout=REDIS_TIMEOUT,
+            retry=REDIS_RETRY,
+        )
+
+    def location(self):
+        """The Redis address, without any password the URL holds."""
+        options = current_app.session_interface.client.connection_pool.connection_kwargs
+        if "path" in options:
+            return f"unix:{options['path']} db {options.get('db', 0)}"
+        return f"{options['host']}:{options['port']} db {options.get('db', 0)}"
+
+    def encode(self, data):
+        return current_app.session_interface.serializer.encode(data)
+
+    def record(self, session_id):
+        """The record Redis holds for session_id: size, decoded data and expiry; or None."""
+        interface = current_app.session_interface
+        key = self.key(session_id)
+        raw, ttl = interface.client.pipeline().get(key).ttl(key).execute()
+        if raw is None:
+            return None
+        return {
+            "key": key,
+            "size": len(raw),
+            "format": "msgpack",
+            "data": interface.serializer.decode(raw),
+            "ttl_seconds": ttl,
+            "expires_at": self.expiry(ttl),
+        }
+
+
+class CacheLibStore(ServerStore):
+    """Records in files of the instance folder: server-side sessions with no daemon to run."""
+
+    name = "cachelib"
+
+    def configure(self, app):
+        folder = f"{app.instance_path}/sessions"
+        # threshold=0: cachelib would otherwise evict live sessions once it held 500.
+        app.config["SESSION_CACHELIB"] = FileSystemCache(folder, threshold=0)
+
+    def init_app(self, app):
+        super().init_app(app)
+        # Expired files are never read again, but nothing deletes them either; and
+        # Flask-Session wires its own clean-up only for stores it believes have no TTL.
+        app.before_request(self.clean_up_now_and_then)
+
+    def clean_up_now_and_then(self):
+        """Delete expired records, on average once every SESSION_CLEANUP_N_REQUESTS requests."""
+        every = current_app.config["SESSION_CLEANUP_N_REQUESTS"]
+        if every and random.randrange(every) == 0:
+            self.cache()._remove_expired(time.time())
+
+    def cache(self):
+        return current_app.session_interface.cache
+
+    def location(self):
+        return self.cache()._path
+
+    def encode(self, data):
+        return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
+
+    def record(self, session_id):
+        """The file cachelib holds for session_id: size, decoded data and expiry; or None."""
+        key = self.key(session_id)
+        path = self.cache()._get_filename(key)
+        try:
+            with open(path, "rb") as file:
+                # cachelib's format: the expiry time as a native unsigned int, then the pickle.
+                (expires,) = struct.unpack("I", file.read(4))
+                data = self.cache().serializer.load(file)
+        except FileNotFoundError:
+            return None
+        seconds_left = expires - time.time()
+        if seconds_left < 0:
+            return None
+        return {
+            "key": key,
+            "size": os.path.getsize(path),
+            "format": "pickle",
+            "data": data,
+            "ttl_seconds": round(seconds_left),
+            "expires_at": self.expiry(seconds_left),
+        }
+
+
+STORES = {store.name: store for store in (CookieStore(), RedisStore(), CacheLibStore())}
+
+
+def init_app(app):
+    """Put sessions in the store that SESSION_TYPE names, or refuse to start."""
+    name = app.config["SESSION_TYPE"]
+    if name not in STORES:
+        raise RuntimeError(
+            f"FLASK_SESSION_TYPE is {name!r}; it must be one of: {', '.join(STORES)}."
+        )
+    STORES[name].init_app(app)
+
+
+def current():
+    """The store that holds this app's sessions."""
+    return STORES[current_app.config["SESSION_TYPE"]]
+
+
+def unreachable(error):
+    """Whether error says the session store cannot be reached right now."""
+    return isinstance(error, current().errors)
+
+
+def renew_session_id():
+    """Give the session a new id and kill the old one, where the session has an id."""
+    current().renew_id(session)
+
+
+def fits(data, permanent=False):
+    """Whether a session holding data stays within its store's bound."""
+    return current().fits(data, permanent)
