@@ -178,16 +178,19 @@ def lifetime(app):
     return int(app.permanent_session_lifetime.total_seconds())
 
 
+@pytest.mark.cookie_only
 def test_decoder_with_the_key_checks_the_signature(app, cookie):
     decoded = Decoder(app.secret_key, lifetime(app)).decode(cookie)
     assert (decoded.verdict, decoded.payload["email"]) == ("valid", "ada@example.com")
 
 
+@pytest.mark.cookie_only
 def test_decoder_with_another_key_finds_a_bad_signature(app, cookie):
     other_key = "another-secret-key-0123456789abcdef0123"
     assert Decoder(other_key, lifetime(app)).decode(cookie).verdict == "bad signature"
 
 
+@pytest.mark.cookie_only
 def test_decoder_without_the_key_reads_the_payload_unverified(app, cookie):
     decoded = Decoder(None, lifetime(app)).decode(cookie)
     assert (decoded.verdict, decoded.payload["email"]) == ("unverified", "ada@example.com")
