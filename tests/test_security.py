@@ -126,11 +126,13 @@ def test_talisman_keeps_the_configured_samesite(tmp_path, monkeypatch):
     assert "SameSite=Strict" in app.test_client().get("/set_email").headers["Set-Cookie"]
 
 
-def test_form_loaded_before_a_key_rotation_is_accepted_after_it(tmp_path, monkeypatch):
-    client = production_app(monkeypatch, tmp_path, SECRET_KEY=OLD_KEY).test_client()
+def test_form_loaded_before_a_key_rotation_is_accepted_after_it(
+    tmp_path, monkeypatch, store_config
+):
+    client = production_app(monkeypatch, tmp_path, SECRET_KEY=OLD_KEY, **store_config).test_client()
     token = Visitor(client).token()
     rotated = production_app(
-        monkeypatch, tmp_path, SECRET_KEY=STRONG_KEY, SECRET_KEY_FALLBACKS=[OLD_KEY]
+        monkeypatch, tmp_path, SECRET_KEY=STRONG_KEY, SECRET_KEY_FALLBACKS=[OLD_KEY], **store_config
     )
     browser = rotated.test_client()
     browser.set_cookie("session", client.get_cookie("session").value)

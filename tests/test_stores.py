@@ -135,6 +135,15 @@ def test_cachelib_deletes_expired_records(instance):
     assert os.listdir(instance / "sessions") == []
 
 
+@server_stores
+def test_server_store_sessions_survive_a_key_rotation_without_fallback(visitor, store_config):
+    """The id is not signed: the key signs only the forms' CSRF tokens on a server store."""
+    visitor.set_email("ada@example.com")
+    rotated = create_app({"SECRET_KEY": "rotated-" + SECRET_KEY, **store_config}).test_client()
+    rotated.set_cookie("session", visitor.client.get_cookie("session").value)
+    assert "Welcome ada@example.com!" in rotated.get("/get_email").get_data(as_text=True)
+
+
 @pytest.fixture
 def dying_redis(tmp_path):
     """A Redis of this test's own, which the test may kill and start again."""
