@@ -55,12 +55,18 @@ def save_preferences(page, **choices):
     page.get_by_role("status").wait_for()
 
 
+def clear_session(page, base=""):
+    """Empty the session with the inspector's "Clear the session" button."""
+    page.goto(f"{base}/session")
+    page.get_by_role("button", name="Clear the session").click()
+    page.get_by_role("status").wait_for()
+
+
 def sent_session(page):
     """What the server makes of the session cookie this page's browser sends (/session.json)."""
     return page.evaluate("async () => (await fetch('/session.json')).json()")
 
 
-def sent_payload(page):
-    """The session data the server accepted from this page's browser, or None."""
-    cookie = sent_session(page)["cookie"]
-    return cookie["payload"] if cookie and cookie["valid"] else None
+def sent_data(page):
+    """The session data the server read for this page's browser, on any store ({} if none)."""
+    return sent_session(page)["data"]

@@ -2,7 +2,7 @@
 
 playwright.config.toml gives pytest-playwright's options their defaults; the
 usual flags (--browser, --headed, --slowmo, --tracing, --screenshot, --output)
-override them.
+override them. Every test runs on each session store of [run] stores (or --store).
 """
 
 import os
@@ -14,9 +14,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from sessionlab.stores import STORES
+
 from . import browsers
 from .servers import Servers
 from .settings import RUN
+
+# Markers that keep a test to some stores: their names say why.
+STORE_MARKERS = {
+    "cookie_only": {"cookie"},
+    "server_stores": set(STORES) - {"cookie"},
+    "redis_only": {"redis"},
+}
 
 # The pytest-playwright flag that overrides each [run] key of playwright.config.toml.
 FLAGS = {
@@ -37,6 +46,31 @@ def given(config, flag):
         *config.invocation_params.args,
     ]
     return any(arg == flag or arg.startswith(f"{flag}=") for arg in args)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--store",
+        action="append",
+        choices=list(STORES),
+        help="session store to run the e2e tests on (repeatable; default: [run] stores)",
+    )
+
+
+def chosen_stores(config):
+    return config.option.store or RUN["stores"]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_generate_tests(metafunc):
+    """Run each test that loads a page on every chosen store; ids read [chromium-redis]."""
+    if "base_url" not in metafunc.fixturenames and "server" not in metafunc.fixturenames:
+        return
+    stores = chosen_stores(metafunc.config)
+    for marker, allowed in STORE_MARKERS.items():
+        if metafunc.definition.get_closest_marker(marker):
+            stores = [store for store in stores if store in allowed]
+    metafunc.parametrize("store", stores, scope="session")
 
 
 def is_xdist_worker(config):
@@ -85,9 +119,9 @@ def servers(pytestconfig, worker_id):
 
 
 @pytest.fixture(scope="session")
-def server(servers):
-    """The site with its default settings and the test key, shared by this worker's tests."""
-    return servers.get("main")
+def server(servers, store):
+    """The site with its default settings and the test key on store, shared by this worker."""
+    return servers.get("main", store)
 
 
 @pytest.fixture(scope="session")

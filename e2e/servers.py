@@ -20,10 +20,10 @@ def flask_env(settings):
 
 
 class Servers:
-    """One worker's gunicorn servers by name, each started on first use and kept till the end.
+    """One worker's gunicorn servers and Redis servers by name, started on first use.
 
-    The site keeps no state on the server, so tests can share a server safely:
-    each test's sessions live in its own browser contexts.
+    Tests can share a server safely: each test's sessions live in browser contexts
+    of its own, and on a server store under ids that only those contexts hold.
     """
 
     def __init__(self, stack, log_dir, prefix):
@@ -31,18 +31,38 @@ class Servers:
         self.log_dir = log_dir
         self.prefix = prefix
         self.running = {}
+        self.redises = {}
 
-    def get(self, name, **settings):
-        """The server called name, started with these config settings if not yet running."""
-        if name not in self.running:
+    def redis(self, name="shared", persistent=False):
+        """The Redis called name, started (with an append-only file if persistent) if not yet."""
+        if name not in self.redises:
+            folder = self.log_dir / f"{self.prefix}-redis-{name}"
+            server = launch.redis_server(folder, persistent=persistent)
+            self.redises[name] = self.stack.enter_context(server)
+        return self.redises[name]
+
+    def get(self, name, store="cookie", redis=None, **settings):
+        """The server called name on store, started with these settings if not yet running.
+
+        A redis store uses the worker's shared Redis unless another RedisServer is given.
+        """
+        key = f"{name}-{store}"
+        if key not in self.running:
             self.log_dir.mkdir(parents=True, exist_ok=True)
+            env = flask_env({"SECRET_KEY": TEST_KEY, "SESSION_TYPE": store, **settings})
+            if store == "redis":
+                env["FLASK_REDIS_URL"] = (redis or self.redis()).url
             server = launch.gunicorn(
-                env=flask_env({"SECRET_KEY": TEST_KEY, **settings}),
+                env={**env, "SESSIONLAB_INSTANCE_PATH": str(self.instance_path(key))},
                 workers=WORKERS,
-                log_path=self.log_dir / f"{self.prefix}-{name}.log",
+                log_path=self.log_dir / f"{self.prefix}-{key}.log",
             )
-            self.running[name] = self.stack.enter_context(server)
-        return self.running[name]
+            self.running[key] = self.stack.enter_context(server)
+        return self.running[key]
+
+    def instance_path(self, key):
+        """The server's own instance folder (Flask wants it absolute): its key, its files."""
+        return (self.log_dir / f"{self.prefix}-{key}").resolve()
 
     def log_tails(self):
         """(title, last lines) of each running server's log, for a failed test's report."""

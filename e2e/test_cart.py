@@ -5,14 +5,20 @@ from playwright.sync_api import expect
 
 from .actions import add_to_cart, fill_number
 
-# Small enough that a few products fill the cookie, so the refusal is reachable.
+# Small enough that a few products fill the cookie or the record, so the refusal is reachable.
 SMALL_COOKIE_SIZE = 400
+SMALL_RECORD_SIZE = 300
 
 
 @pytest.fixture(scope="session")
-def small_cookie_server(servers):
-    """The site with a session cookie limit a few cart lines reach."""
-    return servers.get("small-cookie", MAX_COOKIE_SIZE=SMALL_COOKIE_SIZE)
+def small_session_server(servers, store):
+    """The site with a cookie limit, or a record bound, that a few cart lines reach."""
+    return servers.get(
+        "small-session",
+        store,
+        MAX_COOKIE_SIZE=SMALL_COOKIE_SIZE,
+        SESSION_MAX_RECORD_SIZE=SMALL_RECORD_SIZE,
+    )
 
 
 @pytest.fixture
@@ -101,18 +107,18 @@ def test_cart_shows_in_a_new_tab(page):
     expect(tab.get_by_test_id("cart-count")).to_have_text("4")
 
 
-def test_full_cart_refusal_leaves_the_cart_intact(page, small_cookie_server):
-    """When the cookie has no room for another line, the add is refused and nothing is lost."""
-    page.goto(f"{small_cookie_server.url}/products")
+def test_full_cart_refusal_leaves_the_cart_intact(page, small_session_server):
+    """When the session has no room for another line, the add is refused and nothing is lost."""
+    page.goto(f"{small_session_server.url}/products")
     catalogue = page.get_by_role("main").get_by_role("heading", level=2).all_inner_texts()
     added = []
     for name in catalogue:
-        add_to_cart(page, name, base=small_cookie_server.url)
+        add_to_cart(page, name, base=small_session_server.url)
         if page.get_by_role("alert").count():
             break
         added.append(name)
     else:
-        pytest.fail(f"the whole catalogue fit in {SMALL_COOKIE_SIZE} bytes")
+        pytest.fail("the whole catalogue fit in the small session")
 
     expect(page.get_by_role("alert")).to_have_text(
         "Your cart is full: the session has no room for more."

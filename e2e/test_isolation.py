@@ -5,7 +5,7 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import expect
 
-from .actions import add_to_cart, save_preferences, sent_payload, set_email
+from .actions import add_to_cart, save_preferences, sent_data, set_email
 from .cookies import session_cookie
 
 
@@ -54,10 +54,10 @@ def test_each_user_sees_only_their_own_session(users):
 def test_server_receives_each_users_own_session(users):
     """What each browser sends decodes, on the server, to that user's data alone."""
     for page, user in users:
-        payload = sent_payload(page)
-        assert payload["email"] == user.email
-        assert payload["cart"] == {user.product_id: user.quantity}
-        assert payload["currency"] == user.currency
+        data = sent_data(page)
+        assert data["email"] == user.email
+        assert data["cart"] == {user.product_id: user.quantity}
+        assert data["currency"] == user.currency
 
 
 def test_users_have_different_session_cookies(users):
@@ -72,7 +72,7 @@ def test_a_fresh_context_sees_no_one_elses_session(users, new_context):
     page.goto("/")
     expect(page.get_by_test_id("header-email")).to_have_text("No email in this session")
     expect(page.get_by_test_id("cart-count")).to_have_text("0")
-    assert sent_payload(page) is None
+    assert sent_data(page) == {}
 
 
 def test_two_tabs_of_one_context_share_one_session(context):

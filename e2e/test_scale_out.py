@@ -1,19 +1,23 @@
-"""Two gunicorn servers sharing a key serve one user's session interchangeably."""
+"""Two gunicorn servers serve one user's session interchangeably.
+
+On the cookie store they share a key and the cookie carries the session; on a
+server store they share the store (one Redis), and the cookie only names it.
+"""
 
 import pytest
 from playwright.sync_api import expect
 
-from .actions import add_to_cart, set_email
+from .actions import add_to_cart, clear_session, set_email
 
 
 @pytest.fixture(scope="session")
-def second_server(servers):
-    """A second server with the same key as the main one, on another port."""
-    return servers.get("second")
+def second_server(servers, store):
+    """A second server like the main one (same key, same store), on another port."""
+    return servers.get("second", store)
 
 
 def test_user_keeps_their_session_moving_between_servers(page, server, second_server):
-    """Changes made on either server are seen on the other: the cookie carries the session."""
+    """Changes made on either server are seen on the other."""
     set_email(page, "ada@example.com", base=server.url)
     add_to_cart(page, "Socks", 2, base=second_server.url)
     page.goto(f"{second_server.url}/get_email")
@@ -22,3 +26,15 @@ def test_user_keeps_their_session_moving_between_servers(page, server, second_se
     add_to_cart(page, "Cookie mug", 1, base=server.url)
     page.goto(f"{second_server.url}/cart")
     expect(page.get_by_test_id("cart-count")).to_have_text("3")
+
+
+def test_session_cleared_on_one_server_is_gone_on_the_other(page, server, second_server):
+    """Clearing the session through one server empties it for the other too."""
+    set_email(page, "ada@example.com", base=server.url)
+    add_to_cart(page, "Socks", 2, base=server.url)
+    clear_session(page, base=second_server.url)
+    expect(page.get_by_role("status")).to_have_text("Session cleared.")
+
+    page.goto(f"{server.url}/cart")
+    expect(page.get_by_test_id("header-email")).to_have_text("No email in this session")
+    expect(page.get_by_test_id("cart-count")).to_have_text("0")

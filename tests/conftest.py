@@ -12,15 +12,6 @@ CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SERVER_STORES = [name for name in STORES if name != "cookie"]
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "cookie_only: about the signed cookie's own format; runs on the cookie store"
-    )
-    config.addinivalue_line(
-        "markers", "server_stores: about records kept on the server; runs on redis and cachelib"
-    )
-
-
 def pytest_generate_tests(metafunc):
     """Run every test that uses a store on each store, or on those its marker names."""
     if "store" in metafunc.fixturenames:

@@ -1,0 +1,72 @@
+"""What only a server store does: new ids on sign-in, and Redis restarts and outages."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .actions import sent_session, set_email
+from .cookies import session_cookie
+
+
+@pytest.mark.server_stores
+def test_setting_an_email_issues_a_new_session_id(page):
+    """Signing in replaces the id, so an id planted before it is worthless."""
+    page.goto("/set_email")  # the form's CSRF token starts a session
+    before = session_cookie(page.context)["value"]
+    set_email(page, "ada@example.com")
+    assert session_cookie(page.context)["value"] != before
+
+
+@pytest.mark.server_stores
+def test_the_id_from_before_the_email_holds_nothing(page, new_context):
+    """The old id, put back in a fresh browser, names no record."""
+    page.goto("/set_email")
+    planted = session_cookie(page.context)
+    set_email(page, "ada@example.com")
+
+    other = new_context().new_page()
+    other.context.add_cookies([planted])
+    other.goto("/")  # a page with no form, so no new session replaces the planted cookie
+    received = sent_session(other)
+    assert (received["cookie"]["raw"], received["record"]) == (planted["value"], None)
+    assert received["data"] == {}
+
+
+@pytest.fixture(scope="session")
+def persistent_redis(servers):
+    """A Redis of its own with an append-only file, which tests stop and start again."""
+    return servers.redis("persistent", persistent=True)
+
+
+@pytest.fixture(scope="session")
+def restartable_server(servers, store, persistent_redis):
+    """The site with its sessions in that Redis."""
+    return servers.get("restartable", store, redis=persistent_redis)
+
+
+@pytest.fixture
+def redis_down(persistent_redis):
+    """Redis stopped for the test's body, started again (its data reloaded) afterwards."""
+    persistent_redis.stop()
+    yield
+    persistent_redis.start()
+
+
+@pytest.mark.redis_only
+def test_page_during_a_redis_outage_is_the_503_page(page, restartable_server, request):
+    """While Redis is down the site answers its styled 503, not an error or a traceback."""
+    set_email(page, "ada@example.com", base=restartable_server.url)
+    request.getfixturevalue("redis_down")
+    response = page.goto(f"{restartable_server.url}/get_email")
+    assert response.status == 503
+    expect(page.get_by_role("heading", level=1)).to_have_text("Error 503")
+    expect(page.get_by_role("alert")).to_contain_text("The session store is unavailable")
+
+
+@pytest.mark.redis_only
+def test_session_survives_a_redis_restart(page, restartable_server, persistent_redis):
+    """With persistence on, the user is still signed in once Redis is back."""
+    set_email(page, "ada@example.com", base=restartable_server.url)
+    persistent_redis.stop()
+    persistent_redis.start()
+    page.goto(f"{restartable_server.url}/get_email")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome ada@example.com!")
