@@ -17,17 +17,17 @@ import time
 from werkzeug.test import EnvironBuilder
 
 from . import cases, ceiling, seed
-from .sessions import FORM_TYPE, Signer, in_process, visitor
+from .sessions import FORM_TYPE, SessionMaker, in_process, visitor
 
 BATCHES = 5
 
 
-def request_maker(case, apps, signer):
+def request_maker(case, apps, maker):
     """A function that sends the case's request to its app once, as the benchmark's visitor."""
     app = apps[case.app]
     send = in_process(app)
-    token = signer.first_visit_token(send) if case.app == "sessionlab" else None
-    cookie_header, body = visitor(case, signer, token, send)
+    token = maker.first_visit_token(send) if case.app == "sessionlab" else None
+    cookie_header, body = visitor(case, maker, token, send)
     builder = EnvironBuilder(
         path=case.path,
         method="GET" if body is None else "POST",
@@ -80,11 +80,11 @@ def main(argv=None):
     unknown = set(options.names) - {case.name for case in measured}
     if unknown:
         parser.error(f"no such case: {', '.join(sorted(unknown))}")
-    signer = Signer(secrets.token_hex(32))
-    seed.app.secret_key = signer.app.secret_key  # the peer reads the same cookies
-    apps = {"ceiling": ceiling.app, "peer": seed.app, "sessionlab": signer.app}
+    maker = SessionMaker(secrets.token_hex(32))
+    seed.app.secret_key = maker.app.secret_key  # the peer reads the same cookies
+    apps = {"ceiling": ceiling.app, "peer": seed.app, "sessionlab": maker.app}
     for case in measured:
-        make_request = request_maker(case, apps, signer)
+        make_request = request_maker(case, apps, maker)
         print(f"{case.name:32} {cpu_ms(make_request, options.requests):7.3f} ms", flush=True)
         if case.name in options.names:
             profile(make_request, options.requests, options.top)

@@ -11,7 +11,7 @@ from pathlib import Path
 from sessionlab import launch
 
 from . import cases, loadgen, report
-from .sessions import Signer, over_http, visitor
+from .sessions import SessionMaker, over_http, visitor
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -39,11 +39,11 @@ def probe(case, send, cookie_header, body):
     return reply.set_cookie is not None
 
 
-def prepare(case, server, signer, settings):
+def prepare(case, server, maker, settings):
     """Make the case's visitor, check the page answers, and warm the server up on it."""
     send = over_http(server.url)
-    token = signer.first_visit_token(send) if case.app == "sessionlab" else None
-    cookie_header, body = visitor(case, signer, token, send)
+    token = maker.first_visit_token(send) if case.app == "sessionlab" else None
+    cookie_header, body = visitor(case, maker, token, send)
     sets_cookie = probe(case, send, cookie_header, body)
     load = Load(case, server.url + case.path, cookie_header, body, sets_cookie)
     wrk(load, settings["warmup"], settings)
@@ -82,11 +82,11 @@ def start_servers(stack, selected, secret_key, log_dir):
 def run(selected, settings, log_dir):
     """Measure every case in interleaved rounds, so that drift hits all of them alike."""
     secret_key = secrets.token_hex(32)
-    signer = Signer(secret_key)
+    maker = SessionMaker(secret_key)
     with ExitStack() as stack:
         servers = start_servers(stack, selected, secret_key, log_dir)
         loads = [
-            prepare(case, servers[case.app, case.workers], signer, settings) for case in selected
+            prepare(case, servers[case.app, case.workers], maker, settings) for case in selected
         ]
         rounds = []
         for number in range(1, settings["rounds"] + 1):
