@@ -121,6 +121,11 @@ class SessionMaker:
             return session["csrf_token"]
 
 
+def session_data(case, token):
+    """What a visitor of this case holds in its session: the case's data and its CSRF token."""
+    return {**case.session, "csrf_token": token} if token else case.session
+
+
 def visitor(case, maker, token, send):
     """The Cookie header and POST body a visitor of this case sends.
 
@@ -129,9 +134,17 @@ def visitor(case, maker, token, send):
     """
     if case.session is None:
         return None, None
-    data = {**case.session, "csrf_token": token} if token else case.session
+    data = session_data(case, token)
     cookie_header = maker.grown(data, case.size) if case.size else maker.header(data)
     if not case.form:
         return cookie_header, None
     form_token = CSRF_FIELD.search(send(case.form_page, cookie_header).text).group(1)
     return cookie_header, urllib.parse.urlencode({"csrf_token": form_token, **case.form})
+
+
+def visitor_pool(case, maker, token, count):
+    """The Cookie headers of count visitors of this case, each with a session of its own.
+
+    They share one CSRF token, so that one POST body (its form token) fits them all.
+    """
+    return maker.headers(session_data(case, token), count)
