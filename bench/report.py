@@ -8,19 +8,12 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-# A bare Figure draws with Agg, whatever display the machine has (or lacks).
-from matplotlib.figure import Figure
-
 from . import loadgen
-from .cases import CEILING, GET_TARGETS, GREETING, PEER, REDIS, WORKERS, Case
+from .cases import CEILING, PEER, REDIS, Case
+from .chart import chart
 from .redis_store import CpuTime
 
 P99_LIMIT = 4  # target: p99 at most this many times p50
-# Dashed lines on the chart: the requests per second a session GET page must reach.
-TARGET_LINES = [
-    (CEILING, GET_TARGETS["min_ceiling"], "--"),
-    (PEER, GET_TARGETS["min_peer"], ":"),
-]
 
 
 @dataclass
@@ -190,55 +183,6 @@ def markdown(results, facts, settings):
     )
 
 
-def chart(results, path):
-    """Three panels: pages at the main worker count, cost growth with cookie size, workers."""
-    figure = Figure(figsize=(16, 5.5), layout="constrained")
-    pages, growth, workers = figure.subplots(1, 3)
-    main = [result for result in results if result.case.group == "pages"]
-    pages.barh(
-        [result.case.name for result in main],
-        [result.measurement.rps for result in main],
-        color=[{"ceiling": "#64748b", "peer": "#f59e0b"}.get(r.case.app, "#2563eb") for r in main],
-    )
-    pages.invert_yaxis()
-    pages.set(title=f"Requests per second, {WORKERS} workers", xlabel="req/s")
-    base = baselines(results)
-    for name, factor, style in TARGET_LINES:
-        if (name, WORKERS) in base:
-            pages.axvline(
-                factor * base[name, WORKERS].rps,
-                color="#dc2626",
-                linestyle=style,
-                label=f"GET page target: {factor:g}× {name}",
-            )
-    if base:
-        pages.legend(loc="lower right", fontsize=8)
-    grown = [
-        result
-        for result in results
-        if result.case.group == "growth" or (result.case.name == GREETING and result in main)
-    ]
-    growth.plot(
-        [result.cookie_bytes for result in grown],
-        [result.measurement.rps for result in grown],
-        marker="o",
-    )
-    growth.set(title="/get_email as the session grows", xlabel="cookie bytes", ylabel="req/s")
-    growth.set_ylim(bottom=0)
-    for name in (CEILING, PEER, GREETING):
-        series = sorted(
-            (result.case.workers, result.measurement.rps)
-            for result in results
-            if result.case.name == name
-        )
-        if series:
-            workers.plot(*zip(*series, strict=True), marker="o", label=name)
-    workers.set(title="Worker count", xlabel="gunicorn workers", ylabel="req/s", xticks=[1, 2, 4])
-    workers.set_ylim(bottom=0)
-    workers.legend()
-    figure.savefig(path, dpi=100)
-
-
 def as_json(result, base):
     """One result's figures for results.json, with its ratios and Redis's CPU time."""
     redis = result.redis_cpu
@@ -257,8 +201,8 @@ def write(results, facts, settings, directory):
     directory.mkdir(parents=True, exist_ok=True)
     text = markdown(results, facts, settings)
     (directory / "results.md").write_text(text)
-    chart(results, directory / "results.png")
     base = baselines(results)
+    chart(results, base, directory / "results.png")
     raw = {
         "facts": facts,
         "settings": settings,
