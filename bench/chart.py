@@ -75,8 +75,8 @@ def stores_panel(axes, results, base):
     rows = range(len(on_redis))
     twins = [base[result.case.twin, result.case.workers].rps for result in on_redis]
     redis = [result.measurement.rps for result in on_redis]
-    axes.barh([row - 0.2 for row in rows], twins, 0.4, color=COLOURS["cookie"], label="cookie")
-    axes.barh([row + 0.2 for row in rows], redis, 0.4, color=COLOURS["redis"], label="Redis")
+    axes.barh([row - 0.2 for row in rows], twins, 0.4, color=COLOURS["cookie"])
+    axes.barh([row + 0.2 for row in rows], redis, 0.4, color=COLOURS["redis"])
     for row, result, twin_rps, redis_rps in zip(rows, on_redis, twins, redis, strict=True):
         label = f" {redis_rps / twin_rps:.2f}×, Redis CPU {result.redis_cpu.core_share:.0%}"
         axes.annotate(label, (redis_rps, row + 0.2), va="center", fontsize=8)
@@ -86,9 +86,10 @@ def stores_panel(axes, results, base):
     axes.set_yticks(list(rows), [result.case.twin for result in on_redis])
     axes.invert_yaxis()
     axes.margins(x=0.25)  # room for the labels
-    axes.set(title="Redis store against the cookie store (dashed: GET target)", xlabel="req/s")
-    if on_redis:
-        axes.legend(loc="lower right", fontsize=8)
+    axes.set(
+        title="Redis store (red) against the cookie store (blue); dashed: GET target",
+        xlabel="req/s",
+    )
 
 
 def chart(results, base, path):
