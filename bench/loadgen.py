@@ -24,6 +24,11 @@ class Measurement:
         """Requests per second."""
         return self.requests / self.seconds
 
+    @property
+    def errors(self):
+        """Requests that failed or were answered with a status of 400 or more."""
+        return self.socket_errors + self.error_statuses
+
 
 def version():
     """wrk's version line, or None when wrk is not installed."""

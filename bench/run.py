@@ -49,6 +49,7 @@ class Load:
     visitor_count: int = 0
     next_visitor: int = 0  # the first line the next measurement takes
     redis_process: subprocess.Popen | None = None  # whose CPU time is measured with the load
+    errors: int = 0  # in every measurement so far, warm-up included
 
     def visitors_reused(self):
         """How many visitors were taken a second time, because the run needed more than made."""
@@ -105,6 +106,7 @@ def wrk(load, seconds, settings):
         visitors=(load.visitors, load.next_visitor) if load.visitors else None,
     )
     load.next_visitor += measurement.visitors_used
+    load.errors += measurement.errors
     if load.redis_process:
         measurement.redis_cpu_seconds = redis_store.cpu_seconds(load.redis_process) - redis_before
     return measurement
@@ -167,6 +169,7 @@ def run(selected, settings, folder):
             load.sets_cookie,
             median_round(measured),
             [measurement.rps for measurement in measured],
+            load.errors,
             load.visitors_reused(),
             redis_store.CpuTime.over(measured) if load.redis_process else None,
         )
