@@ -17,6 +17,9 @@ PREFERENCES = {"lang": "fr", "currency": "EUR", "theme": "dark"}
 CEILING = "ceiling"
 PEER = "peer /get_email"
 GREETING = "/get_email"
+CART_PAGE = f"/cart, {len(CART)} lines"
+ADD_TO_CART = "POST /cart/add"
+REDIS = "redis store"  # the suffix of the Redis-store cases' names: --only redis selects them
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,14 @@ class Case:
     min_peer: float | None = None  # and at least this multiple of the peer's
     workers: int = WORKERS
     group: str = "pages"
+    store: str = "cookie"  # where Session Lab keeps the session: "cookie" or "redis"
+    twin: str | None = None  # the cookie-store case this one is compared with
+    min_twin: float | None = None  # target: at least this fraction of the twin's req/s
+    fresh_visitors: bool = False  # every request from a visitor of its own (see visitor_pool)
 
 
 GET_TARGETS = {"min_ceiling": 0.6, "min_peer": 2.0}
+REDIS_GET_TARGET = 0.8  # issue 11: a Redis-store GET page at least 0.8 of its cookie twin's req/s
 WELCOME = f"Welcome {EMAIL}!"
 
 GREETING_CASE = Case(
@@ -56,7 +64,7 @@ PAGES = [
         **GET_TARGETS,
     ),
     Case(
-        f"/cart, {len(CART)} lines",
+        CART_PAGE,
         "sessionlab",
         "/cart",
         {"email": EMAIL, "cart": CART},
@@ -80,7 +88,7 @@ PAGES = [
         **GET_TARGETS,
     ),
     Case(
-        "POST /cart/add",
+        ADD_TO_CART,
         "sessionlab",
         "/cart/add",
         {"email": EMAIL, "cart": CART},
@@ -89,8 +97,26 @@ PAGES = [
         status=302,
         expect="/products",
         min_ceiling=0.5,
+        fresh_visitors=True,
     ),
 ]
+
+
+def on_redis(case):
+    """The same page and session with the session kept in Redis, compared with its cookie twin."""
+    return replace(
+        case,
+        name=f"{case.name}, {REDIS}",
+        store="redis",
+        twin=case.name,
+        min_ceiling=None,
+        min_peer=None,
+        min_twin=None if case.form else REDIS_GET_TARGET,
+        group="stores",
+    )
+
+
+REDIS_CASES = [on_redis(case) for case in PAGES if case.name in (GREETING, CART_PAGE, ADD_TO_CART)]
 
 GROWTH = [
     replace(GREETING_CASE, name=f"/get_email, ~{size} B session", size=size, group="growth")
@@ -104,17 +130,17 @@ WORKER_COUNTS = [
     if case.name in (CEILING, PEER, GREETING)
 ]
 
-ALL = PAGES + GROWTH + WORKER_COUNTS
+ALL = PAGES + REDIS_CASES + GROWTH + WORKER_COUNTS
 
 
 def select(only=None):
-    """Every case, or those whose name holds only plus the ceiling and peer they compare with."""
+    """Every case, or those whose name holds only plus the cases they are compared with.
+
+    Those are the ceiling and the peer at the same worker count and, for a
+    Redis-store case, its cookie-store twin.
+    """
     if not only:
         return ALL
     chosen = [case for case in ALL if only in case.name]
-    counts = {case.workers for case in chosen}
-    return [
-        case
-        for case in ALL
-        if case in chosen or (case.name in (CEILING, PEER) and case.workers in counts)
-    ]
+    wanted = {(name, case.workers) for case in chosen for name in (CEILING, PEER, case.twin)}
+    return [case for case in ALL if case in chosen or (case.name, case.workers) in wanted]

@@ -16,11 +16,18 @@ class Measurement:
     p99_ms: float
     socket_errors: int
     error_statuses: int
+    visitors_used: int = 0  # lines taken from the visitors file (see wrk.lua)
+    redis_cpu_seconds: float | None = None  # Redis's CPU time meanwhile, for a Redis-store case
 
     @property
     def rps(self):
         """Requests per second."""
         return self.requests / self.seconds
+
+    @property
+    def errors(self):
+        """Requests that failed or were answered with a status of 400 or more."""
+        return self.socket_errors + self.error_statuses
 
 
 def version():
@@ -33,13 +40,18 @@ def version():
     return completed.stdout.split(" Copyright")[0].strip()
 
 
-def wrk(url, seconds, connections, cookie_header=None, body=None):
-    """Load url from one wrk thread with this many connections; return what it measured."""
+def wrk(url, seconds, connections, cookie_header=None, body=None, visitors=None):
+    """Load url from one wrk thread with this many connections; return what it measured.
+
+    visitors, when given, is (file, first line): each request carries the next
+    line's Cookie header instead of cookie_header.
+    """
     command = [
         "wrk", "--threads", "1", "--connections", str(connections),
         "--duration", f"{seconds}s", "--timeout", "10s", "--script", str(SCRIPT),
-        *(["--header", f"Cookie: {cookie_header}"] if cookie_header else []),
-        url, "--", "GET" if body is None else "POST", *([body] if body else []),
+        *(["--header", f"Cookie: {cookie_header}"] if cookie_header and not visitors else []),
+        url, "--", "GET" if body is None else "POST", body or "",
+        *([str(visitors[0]), str(visitors[1])] if visitors else []),
     ]  # fmt: skip
     completed = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=seconds + 60
@@ -53,4 +65,5 @@ def wrk(url, seconds, connections, cookie_header=None, body=None):
         p99_ms=figures["p99_us"] / 1000,
         socket_errors=figures["socket_errors"],
         error_statuses=figures["error_statuses"],
+        visitors_used=figures["visitors_used"],
     )

@@ -4,30 +4,40 @@
     python -m bench.profile "/cart, 20 lines"    and a cProfile of that page
 
 The times are CPU time per request, the best of several batches, so that other
-work on the machine disturbs them less than the benchmark's figures.
+work on the machine disturbs them less than the benchmark's figures. The
+Redis-store cases talk to a Redis of their own, whose CPU time is not counted.
 """
 
 import argparse
 import cProfile
 import io
+import itertools
 import pstats
 import secrets
 import time
+from contextlib import ExitStack
 
 from werkzeug.test import EnvironBuilder
 
-from . import cases, ceiling, seed
-from .sessions import FORM_TYPE, Signer, in_process, visitor
+from . import cases, ceiling, redis_store, seed
+from .sessions import FORM_TYPE, SessionMaker, in_process, visitor, visitor_pool
 
 BATCHES = 5
 
 
-def request_maker(case, apps, signer):
-    """A function that sends the case's request to its app once, as the benchmark's visitor."""
-    app = apps[case.app]
+def request_maker(case, apps, maker, visitors_needed):
+    """A function that sends the case's request to its app once, as the benchmark's visitor.
+
+    A case with fresh visitors takes a new one on each call, as in the benchmark.
+    """
+    app = maker.app if case.app == "sessionlab" else apps[case.app]
     send = in_process(app)
-    token = signer.first_visit_token(send) if case.app == "sessionlab" else None
-    cookie_header, body = visitor(case, signer, token, send)
+    token = maker.first_visit_token(send) if case.app == "sessionlab" else None
+    cookie_header, body = visitor(case, maker, token, send)
+    if case.fresh_visitors:
+        cookies = iter(visitor_pool(case, maker, token, visitors_needed))
+    else:
+        cookies = itertools.repeat(cookie_header)
     builder = EnvironBuilder(
         path=case.path,
         method="GET" if body is None else "POST",
@@ -40,9 +50,11 @@ def request_maker(case, apps, signer):
 
     def make_request():
         statuses = []
-        response = app(
-            {**environ, "wsgi.input": io.BytesIO(payload)}, lambda s, h: statuses.append(s)
-        )
+        request = {**environ, "wsgi.input": io.BytesIO(payload)}
+        cookie = next(cookies)
+        if cookie:
+            request["HTTP_COOKIE"] = cookie
+        response = app(request, lambda s, h: statuses.append(s))
         text = b"".join(response).decode()
         if not statuses[0].startswith(str(case.status)) or case.expect not in text:
             raise RuntimeError(f"{case.name}: unexpected {statuses[0]}:\n{text[:2000]}")
@@ -76,18 +88,26 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=200, help="requests per batch")
     parser.add_argument("--top", type=int, default=40, help="functions to list")
     options = parser.parse_args(argv)
-    measured = cases.PAGES + cases.GROWTH
+    measured = cases.PAGES + cases.REDIS_CASES + cases.GROWTH
     unknown = set(options.names) - {case.name for case in measured}
     if unknown:
         parser.error(f"no such case: {', '.join(sorted(unknown))}")
-    signer = Signer(secrets.token_hex(32))
-    seed.app.secret_key = signer.app.secret_key  # the peer reads the same cookies
-    apps = {"ceiling": ceiling.app, "peer": seed.app, "sessionlab": signer.app}
-    for case in measured:
-        make_request = request_maker(case, apps, signer)
-        print(f"{case.name:32} {cpu_ms(make_request, options.requests):7.3f} ms", flush=True)
-        if case.name in options.names:
-            profile(make_request, options.requests, options.top)
+    secret_key = secrets.token_hex(32)
+    seed.app.secret_key = secret_key  # the peer reads the same cookies
+    apps = {"ceiling": ceiling.app, "peer": seed.app}
+    # Every batch, the first request and the profile each take new visitors.
+    visitors_needed = options.requests * (BATCHES + 1) + 1
+    with ExitStack() as stack:
+        redis = redis_store.start(stack, measured)
+        makers = {
+            store: SessionMaker(secret_key, redis_store.settings(store, redis))
+            for store in dict.fromkeys(case.store for case in measured)
+        }
+        for case in measured:
+            make_request = request_maker(case, apps, makers[case.store], visitors_needed)
+            print(f"{case.name:32} {cpu_ms(make_request, options.requests):7.3f} ms", flush=True)
+            if case.name in options.names:
+                profile(make_request, options.requests, options.top)
 
 
 if __name__ == "__main__":

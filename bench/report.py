@@ -8,18 +8,12 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-# A bare Figure draws with Agg, whatever display the machine has (or lacks).
-from matplotlib.figure import Figure
-
 from . import loadgen
-from .cases import CEILING, GET_TARGETS, GREETING, PEER, WORKERS, Case
+from .cases import CEILING, PEER, REDIS, Case
+from .chart import chart
+from .redis_store import CpuTime
 
 P99_LIMIT = 4  # target: p99 at most this many times p50
-# Dashed lines on the chart: the requests per second a session GET page must reach.
-TARGET_LINES = [
-    (CEILING, GET_TARGETS["min_ceiling"], "--"),
-    (PEER, GET_TARGETS["min_peer"], ":"),
-]
 
 
 @dataclass
@@ -29,6 +23,9 @@ class Result:
     sets_cookie: bool
     measurement: loadgen.Measurement  # the median round's
     rounds_rps: list[float]
+    errors: int = 0  # over the whole run, warm-up included
+    visitors_reused: int = 0  # a case with fresh visitors: requests whose visitor came again
+    redis_cpu: CpuTime | None = None  # a Redis-store case: Redis's CPU time over its rounds
 
 
 def cpu_model():
@@ -59,12 +56,8 @@ def machine_facts():
 
 
 def baselines(results):
-    """The ceiling's and the peer's result at each worker count."""
-    return {
-        (result.case.name, result.case.workers): result.measurement
-        for result in results
-        if result.case.name in (CEILING, PEER)
-    }
+    """Every result's measurement by case name and worker count: what the others compare with."""
+    return {(result.case.name, result.case.workers): result.measurement for result in results}
 
 
 def ratio(result, base, name):
@@ -73,24 +66,44 @@ def ratio(result, base, name):
     return result.measurement.rps / base_measurement.rps if base_measurement else None
 
 
+def ratios(result, base):
+    """The result's ratios to the ceiling, the peer and (a Redis-store case) its cookie twin."""
+    return {
+        "ceiling": ratio(result, base, CEILING),
+        "peer": ratio(result, base, PEER),
+        "cookie": ratio(result, base, result.case.twin) if result.case.twin else None,
+    }
+
+
 def verdicts(result, base):
     """Each target that applies to a result, and whether it was met."""
     measurement = result.measurement
     case = result.case
-    to_ceiling, to_peer = ratio(result, base, CEILING), ratio(result, base, PEER)
+    to = ratios(result, base)
     checks = [(f"p99 ≤ {P99_LIMIT}× p50", measurement.p99_ms <= P99_LIMIT * measurement.p50_ms)]
-    if case.min_ceiling is not None and to_ceiling is not None:
-        checks.append((f"≥ {case.min_ceiling}× ceiling", to_ceiling >= case.min_ceiling))
-    if case.min_peer is not None and to_peer is not None:
-        checks.append((f"≥ {case.min_peer:g}× peer", to_peer >= case.min_peer))
-    if measurement.socket_errors or measurement.error_statuses:
-        checks.append(("no errors", False))
+    if case.min_ceiling is not None and to["ceiling"] is not None:
+        checks.append((f"≥ {case.min_ceiling}× ceiling", to["ceiling"] >= case.min_ceiling))
+    if case.min_peer is not None and to["peer"] is not None:
+        checks.append((f"≥ {case.min_peer:g}× peer", to["peer"] >= case.min_peer))
+    if case.min_twin is not None and to["cookie"] is not None:
+        checks.append((f"≥ {case.min_twin}× cookie store", to["cookie"] >= case.min_twin))
+    if result.errors:
+        checks.append((f"no errors ({result.errors} in the run)", False))
+    if result.visitors_reused:
+        checks.append((f"a new visitor per request ({result.visitors_reused} came again)", False))
     return checks
 
 
 def times(value):
     """A ratio for the table."""
     return "–" if value is None else f"{value:.2f}×"
+
+
+def redis_cpu(result):
+    """Redis's CPU time for the table: share of one core, and per request."""
+    if result.redis_cpu is None:
+        return "–"
+    return f"{result.redis_cpu.core_share:.0%}, {result.redis_cpu.us_per_request:.0f} µs"
 
 
 def spread(result):
@@ -103,19 +116,20 @@ def table(results):
     base = baselines(results)
     lines = [
         "| Case | Workers | Cookie (B) | Sets cookie | Req/s | Spread | p50 (ms) | p99 (ms) "
-        "| p99/p50 | × ceiling | × peer | Targets |",
-        "|---|--:|--:|:-:|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| p99/p50 | × ceiling | × peer | × cookie | Redis CPU | Targets |",
+        "|---|--:|--:|:-:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for result in results:
         measurement = result.measurement
+        to = ratios(result, base)
         targets = ", ".join(("✓ " if met else "✗ ") + name for name, met in verdicts(result, base))
         lines.append(
             f"| {result.case.name} | {result.case.workers} | {result.cookie_bytes or '–'} "
             f"| {'yes' if result.sets_cookie else 'no'} | {measurement.rps:,.0f} "
             f"| {spread(result):.0%} | {measurement.p50_ms:.2f} | {measurement.p99_ms:.2f} "
             f"| {measurement.p99_ms / measurement.p50_ms:.1f} "
-            f"| {times(ratio(result, base, CEILING))} | {times(ratio(result, base, PEER))} "
-            f"| {targets} |"
+            f"| {times(to['ceiling'])} | {times(to['peer'])} | {times(to['cookie'])} "
+            f"| {redis_cpu(result)} | {targets} |"
         )
     return "\n".join(lines)
 
@@ -125,6 +139,17 @@ def targets_summary(results):
     base = baselines(results)
     checks = [met for result in results for _, met in verdicts(result, base)]
     return f"Targets met: {sum(checks)} of {len(checks)}."
+
+
+def store_facts(facts):
+    """Where the sessions were kept, for the results file."""
+    cookie = "in Flask's signed cookie"
+    if "redis" not in facts:
+        return cookie
+    return (
+        f"{cookie}, except in the cases named “{REDIS}”: Flask-Session with the benchmark's "
+        f"own Redis ({facts['redis']}), over loopback TCP, with an append-only file"
+    )
 
 
 def markdown(results, facts, settings):
@@ -144,8 +169,12 @@ def markdown(results, facts, settings):
             f"in each of {settings['rounds']} interleaved rounds, after a "
             f"{settings['warmup']} s warm-up; each figure is from the median round, and Spread "
             "is (fastest − slowest round) / median",
+            f"- Sessions: {store_facts(facts)}",
             "- Ratios compare with the ceiling (bare Flask route) and the peer (the seed "
-            "article's app) measured in the same run with the same worker count.",
+            "article's app) measured in the same run with the same worker count; × cookie "
+            "compares a Redis-store case with the same page and session on the cookie store.",
+            "- Redis CPU: redis-server's CPU time over the case's rounds, as a share of one "
+            "core and per request (the machine's cores are shared by gunicorn, wrk and Redis).",
             "",
             table(results),
             "",
@@ -155,53 +184,16 @@ def markdown(results, facts, settings):
     )
 
 
-def chart(results, path):
-    """Three panels: pages at the main worker count, cost growth with cookie size, workers."""
-    figure = Figure(figsize=(16, 5.5), layout="constrained")
-    pages, growth, workers = figure.subplots(1, 3)
-    main = [result for result in results if result.case.group == "pages"]
-    pages.barh(
-        [result.case.name for result in main],
-        [result.measurement.rps for result in main],
-        color=[{"ceiling": "#64748b", "peer": "#f59e0b"}.get(r.case.app, "#2563eb") for r in main],
-    )
-    pages.invert_yaxis()
-    pages.set(title=f"Requests per second, {WORKERS} workers", xlabel="req/s")
-    base = baselines(results)
-    for name, factor, style in TARGET_LINES:
-        if (name, WORKERS) in base:
-            pages.axvline(
-                factor * base[name, WORKERS].rps,
-                color="#dc2626",
-                linestyle=style,
-                label=f"GET page target: {factor:g}× {name}",
-            )
-    if base:
-        pages.legend(loc="lower right", fontsize=8)
-    grown = [
-        result
-        for result in results
-        if result.case.group == "growth" or (result.case.name == GREETING and result in main)
-    ]
-    growth.plot(
-        [result.cookie_bytes for result in grown],
-        [result.measurement.rps for result in grown],
-        marker="o",
-    )
-    growth.set(title="/get_email as the session grows", xlabel="cookie bytes", ylabel="req/s")
-    growth.set_ylim(bottom=0)
-    for name in (CEILING, PEER, GREETING):
-        series = sorted(
-            (result.case.workers, result.measurement.rps)
-            for result in results
-            if result.case.name == name
-        )
-        if series:
-            workers.plot(*zip(*series, strict=True), marker="o", label=name)
-    workers.set(title="Worker count", xlabel="gunicorn workers", ylabel="req/s", xticks=[1, 2, 4])
-    workers.set_ylim(bottom=0)
-    workers.legend()
-    figure.savefig(path, dpi=100)
+def as_json(result, base):
+    """One result's figures for results.json, with its ratios and Redis's CPU time."""
+    redis = result.redis_cpu
+    return {
+        **asdict(result),
+        "rps": result.measurement.rps,
+        "ratios": ratios(result, base),
+        "redis_core_share": redis.core_share if redis else None,
+        "redis_cpu_us_per_request": redis.us_per_request if redis else None,
+    }
 
 
 def write(results, facts, settings, directory):
@@ -210,11 +202,12 @@ def write(results, facts, settings, directory):
     directory.mkdir(parents=True, exist_ok=True)
     text = markdown(results, facts, settings)
     (directory / "results.md").write_text(text)
-    chart(results, directory / "results.png")
+    base = baselines(results)
+    chart(results, base, directory / "results.png")
     raw = {
         "facts": facts,
         "settings": settings,
-        "results": [{**asdict(result), "rps": result.measurement.rps} for result in results],
+        "results": [as_json(result, base) for result in results],
     }
     (directory / "results.json").write_text(json.dumps(raw, indent=2) + "\n")
     return text

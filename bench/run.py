@@ -1,7 +1,9 @@
 """Run the benchmark: `python -m bench.run` from the repository root (see bench/README.md)."""
 
 import argparse
+import re
 import secrets
+import subprocess
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -10,11 +12,28 @@ from pathlib import Path
 
 from sessionlab import launch
 
-from . import cases, loadgen, report
-from .sessions import Signer, over_http, visitor
+from . import cases, loadgen, redis_store, report
+from .sessions import SessionMaker, over_http, visitor, visitor_pool
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+
+
+# A case with fresh visitors gets enough of them for this many requests a second over
+# the whole run: 1.7 times the fastest write path measured here (2,308 req/s), as making
+# them takes time too (0.15-0.6 ms each here). A faster case takes some visitors a second
+# time, and its Targets column says so.
+VISITOR_RATE = 4000
+
+
+@dataclass
+class Rig:
+    """What the cases run on: servers by app, store and worker count; session makers by store."""
+
+    servers: dict
+    makers: dict
+    redis: launch.RedisServer | None
+    folder: Path  # for the servers' logs and the visitor files
 
 
 @dataclass
@@ -26,6 +45,15 @@ class Load:
     cookie_header: str | None
     body: str | None
     sets_cookie: bool
+    visitors: Path | None = None  # a case with fresh visitors: their Cookie headers, one a line
+    visitor_count: int = 0
+    next_visitor: int = 0  # the first line the next measurement takes
+    redis_process: subprocess.Popen | None = None  # whose CPU time is measured with the load
+    errors: int = 0  # in every measurement so far, warm-up included
+
+    def visitors_reused(self):
+        """How many visitors were taken a second time, because the run needed more than made."""
+        return max(0, self.next_visitor - self.visitor_count) if self.visitors else 0
 
 
 def probe(case, send, cookie_header, body):
@@ -39,22 +67,49 @@ def probe(case, send, cookie_header, body):
     return reply.set_cookie is not None
 
 
-def prepare(case, server, signer, settings):
-    """Make the case's visitor, check the page answers, and warm the server up on it."""
+def make_visitors(load, maker, token, settings, folder):
+    """Write the visitors a case with fresh visitors takes one per request, for the whole run."""
+    seconds = settings["warmup"] + settings["rounds"] * settings["seconds"]
+    load.visitor_count = VISITOR_RATE * seconds
+    headers = visitor_pool(load.case, maker, token, load.visitor_count)
+    slug = re.sub(r"\W+", "-", load.case.name).strip("-")
+    load.visitors = Path(folder) / f"visitors-{slug}-{load.case.workers}.txt"
+    load.visitors.write_text("\n".join(headers) + "\n")
+
+
+def prepare(case, rig, settings):
+    """Make the case's visitors, check the page answers, and warm the server up on it."""
+    server = rig.servers[case.app, case.store, case.workers]
+    maker = rig.makers[case.store]
     send = over_http(server.url)
-    token = signer.first_visit_token(send) if case.app == "sessionlab" else None
-    cookie_header, body = visitor(case, signer, token, send)
+    token = maker.first_visit_token(send) if case.app == "sessionlab" else None
+    cookie_header, body = visitor(case, maker, token, send)
     sets_cookie = probe(case, send, cookie_header, body)
     load = Load(case, server.url + case.path, cookie_header, body, sets_cookie)
+    if case.fresh_visitors:
+        make_visitors(load, maker, token, settings, rig.folder)
+    if case.store == "redis":
+        load.redis_process = rig.redis.process
     wrk(load, settings["warmup"], settings)
     return load
 
 
 def wrk(load, seconds, settings):
-    """Load the case's page for seconds; return what wrk measured."""
-    return loadgen.wrk(
-        load.url, seconds, settings["connections"], cookie_header=load.cookie_header, body=load.body
+    """Load the case's page for seconds; return what wrk measured, with Redis's CPU time."""
+    redis_before = redis_store.cpu_seconds(load.redis_process) if load.redis_process else None
+    measurement = loadgen.wrk(
+        load.url,
+        seconds,
+        settings["connections"],
+        cookie_header=load.cookie_header,
+        body=load.body,
+        visitors=(load.visitors, load.next_visitor) if load.visitors else None,
     )
+    load.next_visitor += measurement.visitors_used
+    load.errors += measurement.errors
+    if load.redis_process:
+        measurement.redis_cpu_seconds = redis_store.cpu_seconds(load.redis_process) - redis_before
+    return measurement
 
 
 def median_round(measurements):
@@ -63,31 +118,46 @@ def median_round(measurements):
     return ranked[(len(ranked) - 1) // 2]
 
 
-def start_servers(stack, selected, secret_key, log_dir):
-    """One gunicorn per app and worker count the cases need, all up at once."""
+def server_env(secret_key, store, redis):
+    """The environment of a server whose sessions are kept in store."""
+    settings = {"SECRET_KEY": secret_key, **redis_store.settings(store, redis)}
+    return {f"FLASK_{key}": value for key, value in settings.items()}
+
+
+def start_servers(stack, selected, secret_key, redis, folder):
+    """One gunicorn per app, store and worker count the cases need, all up at once."""
     return {
-        (app, workers): stack.enter_context(
+        (app, store, workers): stack.enter_context(
             launch.gunicorn(
-                env={"FLASK_SECRET_KEY": secret_key},
+                env=server_env(secret_key, store, redis),
                 workers=workers,
                 app=cases.APPS[app],
-                log_path=Path(log_dir) / f"{app}-{workers}.log",
+                log_path=folder / f"{app}-{store}-{workers}.log",
                 args=("--chdir", str(ROOT)),
             )
         )
-        for app, workers in dict.fromkeys((case.app, case.workers) for case in selected)
+        for app, store, workers in dict.fromkeys(
+            (case.app, case.store, case.workers) for case in selected
+        )
     }
 
 
-def run(selected, settings, log_dir):
-    """Measure every case in interleaved rounds, so that drift hits all of them alike."""
+def set_up(stack, selected, folder):
+    """Start Redis if a case needs it, then every server; make a session maker per store."""
     secret_key = secrets.token_hex(32)
-    signer = Signer(secret_key)
+    redis = redis_store.start(stack, selected)
+    makers = {
+        store: SessionMaker(secret_key, redis_store.settings(store, redis))
+        for store in dict.fromkeys(case.store for case in selected)
+    }
+    return Rig(start_servers(stack, selected, secret_key, redis, folder), makers, redis, folder)
+
+
+def run(selected, settings, folder):
+    """Measure every case in interleaved rounds, so that drift hits all of them alike."""
     with ExitStack() as stack:
-        servers = start_servers(stack, selected, secret_key, log_dir)
-        loads = [
-            prepare(case, servers[case.app, case.workers], signer, settings) for case in selected
-        ]
+        rig = set_up(stack, selected, Path(folder))
+        loads = [prepare(case, rig, settings) for case in selected]
         rounds = []
         for number in range(1, settings["rounds"] + 1):
             print(f"Round {number} of {settings['rounds']}", flush=True)
@@ -99,6 +169,9 @@ def run(selected, settings, log_dir):
             load.sets_cookie,
             median_round(measured),
             [measurement.rps for measurement in measured],
+            load.errors,
+            load.visitors_reused(),
+            redis_store.CpuTime.over(measured) if load.redis_process else None,
         )
         for load, *measured in zip(loads, *rounds, strict=True)
     ]
@@ -124,9 +197,14 @@ def main(argv=None):
     settings = {
         key: getattr(options, key) for key in ("seconds", "rounds", "warmup", "connections")
     }
+    selected = cases.select(options.only)
+    if any(case.store == "redis" for case in selected):
+        facts["redis"] = redis_store.version()
+        if facts["redis"] is None:
+            sys.exit("redis-server is not installed: apt-get install redis-server")
     print(f"Load generator: {facts['load_generator']}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="bench-logs-") as log_dir:
-        results = run(cases.select(options.only), settings, log_dir)
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        results = run(selected, settings, folder)
     facts["load_average_end"] = report.load_average()
     print(report.write(results, facts, settings, options.out))
 

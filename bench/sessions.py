@@ -1,4 +1,4 @@
-"""Realistic visitor sessions, signed with Session Lab's own cookie serializer.
+"""Realistic visitor sessions, made by Session Lab's own session interface on either store.
 
 Every helper here talks to the site through a `send(path, cookie_header=None,
 body=None)` function that returns a Reply: over HTTP to a running server
@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import partial
 from http.cookies import SimpleCookie
 
-from sessionlab import cookie, create_app
+from flask import request, session
+
+from sessionlab import create_app
 
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 # Characters of the filler that grows a session: random, so zlib cannot shrink it.
@@ -67,17 +69,37 @@ def in_process(app):
     return send
 
 
-class Signer:
-    """Makes session cookies exactly as a Session Lab server with the same key would."""
+class SessionMaker:
+    """Makes visitors' sessions exactly as a Session Lab server with the same key and store would.
 
-    def __init__(self, secret_key):
-        self.app = create_app({"SECRET_KEY": secret_key})
+    It goes through the app's own session interface, so the same code writes a signed
+    cookie on the cookie store and a record (with the id in the cookie) on Redis.
+    """
+
+    def __init__(self, secret_key, store_config=None):
+        config = {"SECRET_KEY": secret_key, "SESSION_TYPE": "cookie", **(store_config or {})}
+        self.app = create_app(config)
         self.name = self.app.config["SESSION_COOKIE_NAME"]
 
+    def headers(self, data, count):
+        """The Cookie request headers of count new sessions that each hold data."""
+        interface = self.app.session_interface
+        # One request context for them all: a new one per session would cost more than the session.
+        with self.app.test_request_context():
+            return [self.saved(interface, data) for _number in range(count)]
+
+    def saved(self, interface, data):
+        """The Cookie header of one new session holding data, saved in the store."""
+        new_session = interface.open_session(self.app, request)
+        new_session.update(data)
+        response = self.app.response_class()
+        interface.save_session(self.app, new_session, response)
+        value = SimpleCookie(response.headers["Set-Cookie"])[self.name].value
+        return f"{self.name}={value}"
+
     def header(self, data):
-        """The Cookie request header carrying a session that holds data."""
-        with self.app.app_context():
-            return f"{self.name}={cookie.serializer().dumps(data)}"
+        """The Cookie request header carrying a new session that holds data."""
+        return self.headers(data, 1)[0]
 
     def grown(self, data, size):
         """data plus a random filler under "notes", so that its cookie is about size bytes."""
@@ -95,11 +117,16 @@ class Signer:
     def first_visit_token(self, send):
         """The CSRF token the site puts in a new visitor's session on a form page."""
         value = SimpleCookie(send("/set_email").set_cookie)[self.name].value
-        with self.app.app_context():
-            return cookie.serializer().loads(value)["csrf_token"]
+        with self.app.test_request_context(headers={"Cookie": f"{self.name}={value}"}):
+            return session["csrf_token"]
 
 
-def visitor(case, signer, token, send):
+def session_data(case, token):
+    """What a visitor of this case holds in its session: the case's data and its CSRF token."""
+    return {**case.session, "csrf_token": token} if token else case.session
+
+
+def visitor(case, maker, token, send):
     """The Cookie header and POST body a visitor of this case sends.
 
     Session Lab's visitors carry the CSRF token the site gave them; a POST
@@ -107,9 +134,17 @@ def visitor(case, signer, token, send):
     """
     if case.session is None:
         return None, None
-    data = {**case.session, "csrf_token": token} if token else case.session
-    cookie_header = signer.grown(data, case.size) if case.size else signer.header(data)
+    data = session_data(case, token)
+    cookie_header = maker.grown(data, case.size) if case.size else maker.header(data)
     if not case.form:
         return cookie_header, None
     form_token = CSRF_FIELD.search(send(case.form_page, cookie_header).text).group(1)
     return cookie_header, urllib.parse.urlencode({"csrf_token": form_token, **case.form})
+
+
+def visitor_pool(case, maker, token, count):
+    """The Cookie headers of count visitors of this case, each with a session of its own.
+
+    They share one CSRF token, so that one POST body (its form token) fits them all.
+    """
+    return maker.headers(session_data(case, token), count)
