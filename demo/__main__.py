@@ -2,20 +2,17 @@
 
 import argparse
 import os
-import secrets
 import shutil
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from sessionlab.launch import gunicorn
+from sessionlab.stores import STORES
 
-from . import report, story
+from . import report, sites, story
 from .browsers import launch
-from .cookies import Decoder
 from .personas import cast
 from .summary import summarize
 
@@ -35,6 +32,13 @@ def parse_args(argv):
     )
     parser.add_argument("--url", help="use the Session Lab running there instead of starting one")
     parser.add_argument(
+        "--store",
+        action="append",
+        choices=list(STORES),
+        help="where the sessions of the server the demo starts live; repeat it to compare "
+        "stores side by side (default cookie; with --url, the server's own store)",
+    )
+    parser.add_argument(
         "--headed", action="store_true", help="show the windows side by side (Chromium places them)"
     )
     parser.add_argument(
@@ -48,7 +52,7 @@ def parse_args(argv):
         type=int,
         default=15,
         metavar="SECONDS",
-        help="session lifetime of the server the demo starts (default 15; "
+        help="session lifetime of the servers the demo starts (default 15; "
         "with --url the server is asked)",
     )
     parser.add_argument(
@@ -65,6 +69,10 @@ def parse_args(argv):
         parser.error("--personas: at least 2, one with “remember me” and one without")
     if args.lifetime < 5:
         parser.error("--lifetime: at least 5 seconds, or sessions expire mid-story")
+    if args.url and args.store:
+        parser.error("--store: the demo reads the store of the server at --url from that server")
+    # Each store once, in the order given.
+    args.store = list(dict.fromkeys(args.store or ["cookie"]))
     return args
 
 
@@ -73,16 +81,11 @@ def needs_virtual_display(args):
     return args.headed and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-@contextmanager
-def site(args):
-    """Yield the site's URL and secret key: the given URL (key unknown), or a new server."""
+def serving(args):
+    """The sites to play on, as a context manager: the one at --url, or one started a store."""
     if args.url:
-        yield args.url.rstrip("/"), None
-        return
-    key = secrets.token_urlsafe(32)
-    env = {"FLASK_SECRET_KEY": key, "FLASK_PERMANENT_SESSION_LIFETIME": str(args.lifetime)}
-    with gunicorn(env=env) as server:
-        yield server.url, key
+        return sites.given(args.url)
+    return sites.started(args.store, args.lifetime)
 
 
 def progress(message):
@@ -99,7 +102,7 @@ def fresh_folder(out):
 
 
 def main(argv=None):
-    """Run the demo, print its headline and the report's address; 1 if it proved otherwise."""
+    """Run the demo, print its summary and the report's address; 1 if it proved otherwise."""
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     if needs_virtual_display(args):
@@ -107,26 +110,25 @@ def main(argv=None):
         os.execvp(XVFB[0], [*XVFB, sys.executable, "-m", "demo", *argv])
     personas = cast(args.personas)
     shots = fresh_folder(args.out)
-    with site(args) as (url, key), sync_playwright() as playwright:
-        progress(f"site at {url}, {args.browser}, {len(personas)} personas")
+    with serving(args) as places, sync_playwright() as playwright:
+        where = ", ".join(f"{place.store} at {place.url}" for place in places)
+        progress(f"{where}; {args.browser}, {len(personas)} personas")
         browser = launch(playwright, args.browser, headless=not args.headed, slow_mo=args.slowmo)
-        stage = story.Stage(
-            browser, url, shots, Decoder(key, args.lifetime), args.headed, len(personas)
-        )
-        run = story.run(stage, personas, None if args.url else args.lifetime, progress)
-        summary = summarize(run)
+        stages = [
+            story.Stage(browser, place, shots, args.headed, len(personas), band, len(places))
+            for band, place in enumerate(places)
+        ]
+        runs = story.run(stages, personas, progress)
+        summary = summarize(runs)
         facts = {
-            "url": url,
-            "started": not args.url,
             "browser": f"{args.browser} {browser.version}",
-            "verified": stage.decoder.verifies,
             "when": time.strftime("%Y-%m-%d %H:%M"),
         }
-        path = report.write(run, summary, facts, args.out)
+        path = report.write(runs, summary, facts, args.out)
         if args.preview:
             report.preview(browser, path, args.preview)
         browser.close()
-    print(summary.headline)
+    print("\n".join(summary.lines))
     print(f"Report: {path.resolve().as_uri()}")
     return 0 if summary.ok else 1
 

@@ -1,5 +1,7 @@
 """The session cookie: as a browser holds it, as it was sent, and decoded."""
 
+import json
+import urllib.request
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired
@@ -8,6 +10,8 @@ from werkzeug.http import parse_cookie
 from e2e.cookies import ANY_KEY, serializer
 
 COOKIE_NAME = "session"
+# Other browsers and servers share the machine: be patient.
+TIMEOUT_SECONDS = 30
 
 
 def held_cookie(context, url):
@@ -32,10 +36,21 @@ def persistent_state(context):
     return {**state, "cookies": [cookie for cookie in state["cookies"] if cookie["expires"] != -1]}
 
 
+def session_facts(url, value=None):
+    """What the site's /session.json says about a session cookie value (or about none)."""
+    headers = {"Cookie": f"{COOKIE_NAME}={value}"} if value else {}
+    request = urllib.request.Request(f"{url}/session.json", headers=headers)
+    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+        return json.load(response)
+
+
 @dataclass(frozen=True)
 class Decoded:
     payload: dict | None
-    verdict: str  # "valid", "expired", "bad signature" or "unverified"
+    # Signed cookies: "valid", "expired", "bad signature" or "unverified";
+    # ids of a server store: "record" or "no record".
+    verdict: str
+    record: dict | None = None  # a server store's record: key, size, format, ttl_seconds
 
 
 class Decoder:
@@ -61,3 +76,24 @@ class Decoder:
             return Decoded(self.serializer.loads_unsafe(value)[1], "expired")
         except BadSignature:
             return Decoded(None, "bad signature")
+
+
+class RecordReader:
+    """Read what a server store holds for a session id, as the server reports it.
+
+    The cookie holds only an id, so the data can only be read on the server: the
+    reader sends the id to /session.json, outside any browser, so no browser's
+    cookies change.
+    """
+
+    verifies = True  # the server itself looks the id up
+
+    def __init__(self, url):
+        self.url = url
+
+    def decode(self, value):
+        """The record the server holds for the id in value, or its absence."""
+        record = session_facts(self.url, value)["record"]
+        if record is None:
+            return Decoded(None, "no record")
+        return Decoded(record["data"], "record", record)

@@ -1,4 +1,4 @@
-"""Write the run as a self-contained HTML report: one column a persona, one row a step."""
+"""Write the run as a self-contained HTML report: a column a persona and store, a row a step."""
 
 import json
 import time
@@ -14,6 +14,7 @@ STATUS_LABELS = {
     "refused": "Cookie sent, refused by the server",
     "expired": "Cookie expired in the browser",
     "closed": "Cookie ended with the browser",
+    "cleared": "Session cleared by the user",
     "none": "No session cookie sent",
 }
 VERDICTS = {
@@ -21,9 +22,13 @@ VERDICTS = {
     "expired": "signed longer ago than the lifetime: the server refuses it",
     "bad signature": "bad signature: the server refuses it",
     "unverified": "signature not checked (the server's key is unknown)",
+    "record": "the server holds a record for this id",
+    "no record": "the server holds nothing for this id",
 }
-# The rows the preview shows: what survived a restart, and what the lifetime ended.
-PREVIEW_STEPS = ("restart", "expired-first")
+STORE_NAMES = {"cookie": "Signed cookie", "redis": "Redis", "cachelib": "CacheLib files"}
+# The rows the preview shows: what survived a restart, what the lifetime ended,
+# and what a copied cookie was worth after the clear.
+PREVIEW_STEPS = ("restart", "expired-first", "copy")
 # Longer strings in a payload (CSRF tokens) are cut, to keep the cells narrow.
 LONGEST_SHOWN = 24
 
@@ -76,17 +81,22 @@ def environment():
         cookie_size=cookie_size,
         statuses=STATUS_LABELS,
         verdicts=VERDICTS,
+        store_names=STORE_NAMES,
     )
     return env
 
 
-def write(run, summary, facts, out):
+def write(runs, summary, facts, out):
     """Render the report into out/index.html and return its path."""
-    rows = [(step, [cell for cell in run.cells if cell.step == step]) for step in run.steps]
+    steps = runs[0].steps  # every store plays the same steps
+    rows = [
+        (step, [(run, cell) for run in runs for cell in run.cells if cell.step == step])
+        for step in steps
+    ]
     html = (
         environment()
         .get_template("report.html")
-        .render(run=run, summary=summary, facts=facts, rows=rows, out=out)
+        .render(runs=runs, summary=summary, facts=facts, rows=rows, out=out)
     )
     path = out / "index.html"
     path.write_text(html)

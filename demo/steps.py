@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from e2e import actions
 
-from .cookies import persistent_state
+from .cookies import held_cookie, persistent_state
 
 
 @dataclass(frozen=True)
@@ -13,10 +13,12 @@ class Step:
     key: str
     title: str
     caption: str
-    window: str  # the persona's window it acts in: "first" or "restarted"
+    window: str  # the persona's window it acts in: "first", "restarted" or "thief"
     act: Callable
     # What to scroll into view for the screenshot, if the page has it.
     focus: Callable | None = None
+    # The status of a cookie sent that no longer brings the persona's session.
+    unrecognised: str = "refused"
 
 
 def submit(page, button):
@@ -84,6 +86,32 @@ def revisit_first(stage, actor):
     actor.page("first").goto("/session")
 
 
+def signed_in(page, persona):
+    """Whether the page greets the persona in its header."""
+    return persona.email in page.get_by_test_id("header-email").inner_text()
+
+
+def copy_then_clear(stage, actor):
+    """Sign in again if the lifetime ended the session; a thief copies the cookie; then clear it."""
+    page = actor.page("first")
+    page.goto("/session")
+    if not signed_in(page, actor.persona):
+        actions.set_email(page, actor.persona.email, actor.persona.remember)
+        page.goto("/session")
+    # A second browser of its own (cookies ignore ports: one per site), given the cookie.
+    thief = stage.open_window(actor.column, 1)
+    thief.page.context.add_cookies([held_cookie(page.context, stage.url)])
+    actor.windows["thief"] = thief
+    # The inspector speaks the persona's language: find the button by its form.
+    clear = page.locator("form[action$='/session/clear']").get_by_role("button")
+    submit(page, clear)
+
+
+def use_copy(stage, actor):
+    """The thief opens the inspector with the copied cookie."""
+    actor.page("thief").goto("/session")
+
+
 ACT_ONE = (
     Step("arrive", "Arrive", "A first visit to the home page.", "first", arrive),
     Step(
@@ -134,6 +162,26 @@ ACT_TWO = (
         "but the server refuses any cookie signed longer ago than the lifetime.",
         "first",
         revisit_first,
+        focus=lambda page: page.get_by_role("alert"),
+    ),
+)
+ACT_THREE = (
+    Step(
+        "clear",
+        "Copied, then cleared",
+        "Someone copies the cookie; then the user presses “Clear the session” "
+        "(signing in again first if the lifetime ended the session).",
+        "first",
+        copy_then_clear,
+        unrecognised="cleared",
+    ),
+    Step(
+        "copy",
+        "The copy, after the clear",
+        "The copied cookie in another browser. A server store deleted the record, so the id "
+        "names nothing; a signed cookie carries its data and works until its lifetime ends.",
+        "thief",
+        use_copy,
         focus=lambda page: page.get_by_role("alert"),
     ),
 )

@@ -1,18 +1,18 @@
-"""Play the story for every persona, one step at a time, photographing each step."""
+"""Play the story for every persona on every site, one step at a time, photographing each."""
 
-import json
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .browsers import place_window
-from .cookies import COOKIE_NAME, Decoded, Decoder, held_cookie, sent_cookie
+from .cookies import TIMEOUT_SECONDS, Decoded, Decoder, RecordReader, held_cookie, sent_cookie
 from .personas import Persona
-from .steps import ACT_ONE, ACT_TWO, Step
+from .sites import Site
+from .steps import ACT_ONE, ACT_THREE, ACT_TWO, Step
 
 VIEWPORT = {"width": 640, "height": 480}  # the report shows it at about half size
-TIMEOUT_MS = 30_000  # other browsers and servers share the machine: be patient
+# A headed run gives each store two rows of windows: first browsers, then restarted ones.
+ROWS_PER_STORE = 2
 # Past the lifetime, wait this much longer: the server counts whole seconds.
 MARGIN_SECONDS = 2
 # A server whose sessions live longer than this is not waited for.
@@ -64,14 +64,29 @@ class Actor:
 
 @dataclass
 class Stage:
-    """Where the story plays: the browser, the site, the report's folder."""
+    """Where the story plays on one site: the browser, the site, its personas and their cells."""
 
     browser: object
-    url: str
+    site: Site
     shots: Path
-    decoder: Decoder
     headed: bool
     columns: int
+    band: int = 0  # the site's place among the stores: its rows of windows when headed
+    bands: int = 1
+    actors: list[Actor] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+
+    def __post_init__(self):
+        # A signed cookie is decoded here; a server store's id is looked up on the server.
+        self.decoder = (
+            Decoder(self.site.key, self.site.lifetime)
+            if self.site.client_side
+            else RecordReader(self.site.url)
+        )
+
+    @property
+    def url(self):
+        return self.site.url
 
     def open_window(self, column, row, previous=None, storage_state=None):
         """A window in a new browser context, placed in the headed grid."""
@@ -83,32 +98,45 @@ class Stage:
             storage_state=storage_state,
             **size,
         )
-        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_timeout(TIMEOUT_SECONDS * 1000)
         page = context.new_page()
         if self.headed:
-            place_window(page, column, self.columns, row)
+            rows = ROWS_PER_STORE * self.bands
+            place_window(page, column, self.columns, self.band * ROWS_PER_STORE + row, rows)
         return Window(page, previous)
+
+    def cast(self, personas):
+        """Give each persona a first window on this site."""
+        self.actors = [
+            Actor(persona, column, {"first": self.open_window(column, 0)})
+            for column, persona in enumerate(personas)
+        ]
 
 
 @dataclass
 class Run:
+    site: Site
     personas: list[Persona]
     steps: list[Step]
     cells: list[Cell]
-    lifetime: int
     waited: bool
 
+    @property
+    def lifetime(self):
+        return self.site.lifetime
 
-def session_status(recognised, sent, previous, now):
+
+def session_status(recognised, sent, previous, now, unrecognised="refused"):
     """How the persona's session fared in one step, in a word.
 
     previous is the last cell photographed in the same browser (for a
-    restarted browser, the last one before the restart).
+    restarted browser, the last one before the restart); unrecognised is the
+    word for a cookie that was sent but no longer brings the persona's session.
     """
     if recognised:
         return "recognised"
     if sent:
-        return "refused"
+        return unrecognised
     held = previous.held if previous else None
     if not held:
         return "none"
@@ -126,14 +154,16 @@ def snapshot(stage, actor, step, row):
     """Photograph the step's window and note its cookies and what the page shows."""
     window = actor.windows[step.window]
     page = window.page
-    screenshot = stage.shots / f"{row:02d}-{step.key}-{actor.persona.slug}.png"
+    name = f"{row:02d}-{step.key}-{stage.site.store}-{actor.persona.slug}.png"
+    screenshot = stage.shots / name
     if step.focus and step.focus(page).count():
-        step.focus(page).scroll_into_view_if_needed()
+        step.focus(page).first.scroll_into_view_if_needed()
     page.screenshot(path=screenshot)
     header = page.get_by_test_id("header-email").inner_text()
     held = held_cookie(page.context, stage.url)
     sent = sent_cookie(window.navigation)
     now = time.time()
+    recognised = actor.persona.email in header
     cell = Cell(
         persona=actor.persona,
         step=step,
@@ -144,47 +174,51 @@ def snapshot(stage, actor, step, row):
         decoded=decode(stage, held["value"]) if held else None,
         sent=sent,
         sent_decoded=decode(stage, sent),
-        status=session_status(actor.persona.email in header, sent, window.last, now),
+        status=session_status(recognised, sent, window.last, now, step.unrecognised),
         at=now,
     )
     window.last = cell
     return cell
 
 
-def perform(stage, actors, steps, first_row, progress):
-    """Play steps for every persona in turn, one step at a time; return the cells."""
-    cells = []
-    last_row = len(ACT_ONE) + len(ACT_TWO)
-    for row, step in enumerate(steps, start=first_row):
-        for actor in actors:
-            progress(f"step {row}/{last_row} {step.title}: {actor.persona.name}")
-            step.act(stage, actor)
-            cells.append(snapshot(stage, actor, step, row))
-    return cells
+def turns(actors, steps, persona_by_persona):
+    """(step, actor) pairs in playing order: step by step, or persona by persona."""
+    if persona_by_persona:
+        return [(step, actor) for actor in actors for step in steps]
+    return [(step, actor) for step in steps for actor in actors]
 
 
-def ask_lifetime(url, cookie_value):
-    """The session lifetime, in seconds, that the server reports for a cookie."""
-    request = urllib.request.Request(
-        f"{url}/session.json", headers={"Cookie": f"{COOKIE_NAME}={cookie_value}"}
-    )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_MS / 1000) as response:
-        return json.load(response)["cookie"]["lifetime_seconds"]
+def perform(stage, steps, story_steps, progress, persona_by_persona=False):
+    """Play steps on one site, photographing each, numbered by their place in story_steps."""
+    for step, actor in turns(stage.actors, steps, persona_by_persona):
+        row = story_steps.index(step) + 1
+        store = f" ({stage.site.store})" if stage.bands > 1 else ""
+        progress(f"step {row}/{len(story_steps)} {step.title}: {actor.persona.name}{store}")
+        step.act(stage, actor)
+        stage.cells.append(snapshot(stage, actor, step, row))
 
 
-def run(stage, personas, lifetime, progress):
-    """Play the whole story; lifetime None means: ask the server."""
-    actors = [
-        Actor(persona, column, {"first": stage.open_window(column, 0)})
-        for column, persona in enumerate(personas)
-    ]
-    cells = perform(stage, actors, ACT_ONE, 1, progress)
-    if lifetime is None:
-        lifetime = ask_lifetime(stage.url, actors[0].windows["first"].last.held["value"])
-    if lifetime > MAX_WAIT_SECONDS:
-        progress(f"the sessions live {lifetime} s: too long to wait for")
-        return Run(personas, list(ACT_ONE), cells, lifetime, waited=False)
+def wait_out(lifetime, progress):
+    """Sleep until sessions written before now have outlived the lifetime."""
     progress(f"waiting {lifetime + MARGIN_SECONDS} s for the {lifetime}-second lifetime to pass")
     time.sleep(lifetime + MARGIN_SECONDS)
-    cells += perform(stage, actors, ACT_TWO, len(ACT_ONE) + 1, progress)
-    return Run(personas, [*ACT_ONE, *ACT_TWO], cells, lifetime, waited=True)
+
+
+def run(stages, personas, progress):
+    """Play the whole story on every site; return one Run a site."""
+    for stage in stages:
+        stage.cast(personas)
+    lifetime = max(stage.site.lifetime for stage in stages)
+    waited = lifetime <= MAX_WAIT_SECONDS
+    if not waited:
+        progress(f"the sessions live {lifetime} s: too long to wait for")
+    acts = [ACT_ONE, ACT_TWO, ACT_THREE] if waited else [ACT_ONE, ACT_THREE]
+    steps = [step for act in acts for step in act]
+    for act in acts:
+        if act is ACT_TWO:
+            wait_out(lifetime, progress)
+        # One site after the other, so that no session waits on another site's steps;
+        # and the copy is used right after the clear, well within the cookie's lifetime.
+        for stage in stages:
+            perform(stage, act, steps, progress, persona_by_persona=act is ACT_THREE)
+    return [Run(stage.site, personas, steps, stage.cells, waited) for stage in stages]

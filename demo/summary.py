@@ -1,4 +1,4 @@
-"""What a run proved, computed from its cells: isolation, restart and expiry figures."""
+"""What a run proved, computed from its cells: isolation, restart, expiry and copy figures."""
 
 import json
 from dataclasses import dataclass
@@ -11,23 +11,43 @@ class Figure:
     label: str
     detail: str
     ok: bool | None  # None: nothing was expected of it
+    # A result that is as expected only because it is a documented limit of the store.
+    limit: bool = False
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    store: str
+    figures: list[Figure]
+
+    @property
+    def line(self):
+        """What a copied cookie was worth after the clear on this store, in one line."""
+        copies = next(figure for figure in self.figures if figure.key == "copies")
+        return f"{self.store}: {copies.value} {copies.label}"
 
 
 @dataclass(frozen=True)
 class Summary:
-    figures: list[Figure]
+    figures: list[Figure]  # over every store: users, cookies, leaks
+    totals: list[Figure]  # restart and expiry, summed over every store
+    stores: list[StoreSummary]
 
     @property
     def ok(self):
         """Whether nothing the run proved contradicts the configuration."""
-        return all(figure.ok is not False for figure in self.figures)
+        figures = [*self.figures, *self.totals]
+        figures += [figure for store in self.stores for figure in store.figures]
+        return all(figure.ok is not False for figure in figures)
 
     @property
     def headline(self):
         """The figures in one sentence, saying whether they are what was configured."""
-        users, cookies, crossed, restart, expired = self.figures
+        users, cookies, crossed = self.figures
+        restart, expired = self.totals
+        where = f" on each of {len(self.stores)} stores" if len(self.stores) > 1 else ""
         sentence = (
-            f"{users.value} users, {cookies.value} distinct session cookies, "
+            f"{users.value} users{where}, {cookies.value} distinct session cookies, "
             f"{crossed.value} values seen by another user; "
             f"{restart.value} sessions survived a browser restart"
         )
@@ -36,6 +56,11 @@ class Summary:
         if self.ok:
             return sentence + ", as configured."
         return sentence + ": not what was configured (see the figures marked ✗)."
+
+    @property
+    def lines(self):
+        """The headline, then one line a store."""
+        return [self.headline, *(store.line for store in self.stores)]
 
 
 def counted(number, noun):
@@ -54,9 +79,21 @@ def cells_of(run, step_key):
     return [cell for cell in run.cells if cell.step.key == step_key]
 
 
-def own_values(run, persona):
+def sessions(runs, step_prefix="", status=None):
+    """(site, persona) pairs: every session, or those with a cell of these steps in status."""
+    if status is None:
+        return {(index, persona) for index, run in enumerate(runs) for persona in run.personas}
+    return {
+        (index, cell.persona)
+        for index, run in enumerate(runs)
+        for cell in run.cells
+        if cell.step.key.startswith(step_prefix) and cell.status == status
+    }
+
+
+def own_values(runs, persona):
     """What belongs to one persona only: its email and every session cookie it had."""
-    cells = [cell for cell in run.cells if cell.persona == persona]
+    cells = [cell for run in runs for cell in run.cells if cell.persona == persona]
     cookies = {cell.held["value"] for cell in cells if cell.held}
     return {persona.email} | cookies | {cell.sent for cell in cells if cell.sent}
 
@@ -68,23 +105,24 @@ def observed(cell):
     return "\n".join([cell.text, held, cell.sent or "", json.dumps(payloads, default=str)])
 
 
-def leaks(run):
+def leaks(runs):
     """(value, viewer) pairs where a persona's value showed up in another's browser."""
     seen = set()
-    for owner in run.personas:
-        values = own_values(run, owner)
-        for cell in run.cells:
+    for owner in runs[0].personas:
+        values = own_values(runs, owner)
+        for cell in (cell for run in runs for cell in run.cells):
             if cell.persona != owner:
                 text = observed(cell)
                 seen |= {(value, cell.persona) for value in values if value in text}
     return seen
 
 
-def isolation_figures(run):
+def isolation_figures(runs):
     """How many users, how many distinct cookies, how many values crossed over."""
-    count = len(run.personas)
-    cookies = {cell.held["value"] for cell in cells_of(run, "inspector") if cell.held}
-    crossed = len(leaks(run))
+    count = len(runs[0].personas)
+    held = [cell.held for run in runs for cell in cells_of(run, "inspector") if cell.held]
+    cookies = {cookie["value"] for cookie in held}
+    crossed = len(leaks(runs))
     return [
         Figure("users", str(count), "users", "each in a browser context of their own", None),
         Figure(
@@ -92,7 +130,7 @@ def isolation_figures(run):
             str(len(cookies)),
             "distinct session cookies",
             "held at the session inspector step",
-            len(cookies) == count,
+            len(cookies) == count * len(runs),
         ),
         Figure(
             "leaks",
@@ -104,14 +142,15 @@ def isolation_figures(run):
     ]
 
 
-def restart_figure(run):
+def restart_figure(runs):
     """Whose session the browser restart kept: it should be exactly those remembered."""
-    survivors = {cell.persona for cell in cells_of(run, "restart") if cell.status == "recognised"}
-    remembered = {persona for persona in run.personas if persona.remember}
-    forgotten = set(run.personas) - remembered
+    survivors = sessions(runs, "restart", "recognised")
+    everyone = sessions(runs)
+    remembered = {(site, persona) for site, persona in everyone if persona.remember}
+    forgotten = everyone - remembered
     return Figure(
         "restart",
-        f"{len(survivors)} of {len(run.personas)}",
+        f"{len(survivors)} of {len(everyone)}",
         "sessions survived a browser restart",
         f"{len(survivors & remembered)} of {len(remembered)} with “remember me”, "
         f"{len(survivors & forgotten)} of {len(forgotten)} without",
@@ -119,31 +158,68 @@ def restart_figure(run):
     )
 
 
-def expiry_figure(run):
+def expiry_figure(runs):
     """Whose session outlived the lifetime, in any browser: nobody's should."""
-    if not run.waited:
+    lifetime = runs[0].lifetime
+    if not runs[0].waited:
         return Figure(
             "expired",
             "–",
             "lifetime not waited for",
-            f"the server's sessions live {duration(run.lifetime)}",
+            f"the server's sessions live {duration(lifetime)}",
             None,
         )
-    late = [cell for cell in run.cells if cell.step.key.startswith("expired-")]
-    alive = {cell.persona for cell in late if cell.status == "recognised"}
+    everyone = sessions(runs)
+    alive = sessions(runs, "expired-", "recognised")
+    late = [cell for run in runs for cell in run.cells if cell.step.key.startswith("expired-")]
     expired = sum(cell.status == "expired" for cell in late)
     refused = sum(cell.status == "refused" for cell in late)
-    ended = len(run.personas) - len(alive)
     return Figure(
         "expired",
-        f"{ended} of {len(run.personas)}",
-        f"sessions expired after the {run.lifetime}-second lifetime",
+        f"{len(everyone - alive)} of {len(everyone)}",
+        f"sessions expired after the {lifetime}-second lifetime",
         f"{counted(expired, 'expired cookie')} no longer sent by the browser, "
         f"{counted(refused, 'stale cookie')} sent and refused by the server",
         not alive,
     )
 
 
-def summarize(run):
-    """The run's figures and its headline."""
-    return Summary([*isolation_figures(run), restart_figure(run), expiry_figure(run)])
+def copies_figure(run):
+    """What a cookie copied before the clear was worth after it, on one store."""
+    copies = cells_of(run, "copy")
+    accepted = sum(cell.status == "recognised" for cell in copies)
+    if run.site.client_side:
+        # The signed cookie carries the session: the server has nothing to delete.
+        return Figure(
+            "copies",
+            f"{accepted} of {len(copies)}",
+            "copied cookies still accepted after the clear, until they expire",
+            "the documented limit of a signed cookie: it cannot be revoked, "
+            f"only outlived ({duration(run.lifetime)})",
+            accepted == len(copies),
+            limit=True,
+        )
+    refused = sum(cell.status == "refused" for cell in copies)
+    return Figure(
+        "copies",
+        f"{refused} of {len(copies)}",
+        "copied cookies refused after the clear",
+        "the clear deleted the record on the server: the copied id names nothing",
+        refused == len(copies),
+    )
+
+
+def store_summary(run):
+    """One store's own figures: restart, expiry and copies."""
+    return StoreSummary(
+        run.site.store, [restart_figure([run]), expiry_figure([run]), copies_figure(run)]
+    )
+
+
+def summarize(runs):
+    """The figures of a run on one or more stores, and its headline."""
+    return Summary(
+        isolation_figures(runs),
+        [restart_figure(runs), expiry_figure(runs)],
+        [store_summary(run) for run in runs],
+    )

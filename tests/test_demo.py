@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 PERSONAS = 2
 # Long enough that no session expires between two steps on a busy machine.
 LIFETIME = 8
-STEPS = 8
+STEPS = 10
 
 
 class Report(HTMLParser):
@@ -99,8 +99,8 @@ def report(run):
 
 def test_progress_names_each_step_and_persona(run):
     _, printed = run
-    assert "step 1/8 Arrive: Ana" in printed
-    assert "step 6/8 Browser restart: Bruno" in printed
+    assert "step 1/10 Arrive: Ana" in printed
+    assert "step 6/10 Browser restart: Bruno" in printed
 
 
 def test_report_has_a_cell_for_each_persona_and_step(report):
