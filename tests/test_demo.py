@@ -1,5 +1,6 @@
-"""Demo mode: one small headless run, and the report it writes, checked cell by cell."""
+"""Demo mode: two small headless runs (cookie alone; cookie and redis), their reports checked."""
 
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -8,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from demo.__main__ import parse_args
 from demo.cookies import Decoder, persistent_state
+from e2e.cookies import read_payload
 
-# One xdist worker runs the whole module, so its expensive fixture runs once.
+# One xdist worker runs the whole module, so each expensive fixture runs once.
 pytestmark = pytest.mark.xdist_group("demo")
 
 REPO = Path(__file__).resolve().parents[1]
@@ -18,6 +21,9 @@ PERSONAS = 2
 # Long enough that no session expires between two steps on a busy machine.
 LIFETIME = 8
 STEPS = 10
+STORES = ["cookie", "redis"]
+# A server store's session id: 32 random bytes, base64-encoded.
+ID_LENGTH = 43
 
 
 class Report(HTMLParser):
@@ -28,9 +34,13 @@ class Report(HTMLParser):
         self.personas = {}  # slug -> the column header's attributes and text
         self.cells = []  # one dict a cell: step, persona, status, held, text, images, links
         self.figures = {}
+        self.store_figures = defaultdict(dict)  # store -> figure key -> value and verdict
+        self.stores = {}  # store -> the text of its column group's header
         self.step = None
         self.cell = None  # the cell or column header being read
         self.figure = None
+        self.store = None  # the store whose figures are being read
+        self.verdict = None  # the class of the figure being read: ok, limit, bad or none
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
@@ -40,12 +50,20 @@ class Report(HTMLParser):
             self.step = attrs["data-step"]
         elif tag == "th" and "data-persona" in attrs:
             self.cell = self.personas[attrs["data-persona"]] = {**attrs, "text": ""}
+        elif tag == "th" and "data-store" in attrs:
+            self.cell = self.stores[attrs["data-store"]] = {"text": ""}
+        elif tag == "ul" and "data-store" in attrs:
+            self.store = attrs["data-store"]
+        elif tag == "li" and self.store:
+            self.verdict = attrs["class"].removeprefix("figure").strip() or None
         elif tag == "td" and "data-persona" in attrs:
             self.cell = {**attrs, "step": self.step, "text": "", "images": [], "links": []}
             self.cells.append(self.cell)
         elif tag == "strong" and "data-figure" in attrs:
             self.figure = attrs["data-figure"]
             self.figures[self.figure] = ""
+            if self.store:
+                self.store_figures[self.store][self.figure] = {"verdict": self.verdict}
         elif self.cell is not None and tag == "img":
             self.cell["images"].append(attrs["src"])
         elif self.cell is not None and tag == "a":
@@ -56,7 +74,11 @@ class Report(HTMLParser):
         if tag in ("td", "th"):
             self.cell = None
         elif tag == "strong":
+            if self.store:
+                self.store_figures[self.store][self.figure]["value"] = self.figures[self.figure]
             self.figure = None
+        elif tag == "ul":
+            self.store = None
 
     def handle_data(self, data):
         """Collect the text of the cell or figure being read."""
@@ -65,29 +87,38 @@ class Report(HTMLParser):
         if self.figure:
             self.figures[self.figure] += data
 
-    def row(self, step):
-        """The cells of one step."""
-        return [cell for cell in self.cells if cell["step"] == step]
+    def row(self, step, store=None):
+        """The cells of one step, on every store or on one."""
+        return [
+            cell
+            for cell in self.cells
+            if cell["step"] == step and store in (None, cell["data-store"])
+        ]
 
     def email(self, slug):
         """The email address in a persona's column header."""
         return next(word for word in self.personas[slug]["text"].split() if "@" in word)
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    """Run the demo once, headless, and return its output folder and printed progress."""
-    out = tmp_path_factory.mktemp("demo-report")
+def run_demo(out, *options):
+    """Run the demo headless with a few personas and a short lifetime; return what it printed."""
     command = [
         sys.executable, "-m", "demo",
         "--personas", str(PERSONAS),
         "--lifetime", str(LIFETIME),
         "--out", str(out),
-        "--preview", str(out / "preview.png"),
+        *options,
     ]  # fmt: skip
-    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=180)
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
-    return out, result.stdout
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """Run the demo once, headless, and return its output folder and printed progress."""
+    out = tmp_path_factory.mktemp("demo-report")
+    return out, run_demo(out, "--preview", str(out / "preview.png"))
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +195,100 @@ def test_open_browser_still_sends_its_session_cookie_and_the_server_refuses_it(r
 def test_preview_is_a_picture_of_the_report(run):
     out, _ = run
     assert (out / "preview.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    """Run the demo once on the cookie and redis stores side by side; its folder and output."""
+    out = tmp_path_factory.mktemp("demo-stores")
+    options = [option for store in STORES for option in ("--store", store)]
+    return out, run_demo(out, *options)
+
+
+@pytest.fixture(scope="module")
+def comparison(compared):
+    """The two-store report, parsed."""
+    out, _ = compared
+    return Report((out / "index.html").read_text())
+
+
+def test_comparison_prints_a_line_for_each_store(compared):
+    _, printed = compared
+    lines = printed.splitlines()
+    each = f"{PERSONAS} of {PERSONAS}"
+    accepted = f"cookie: {each} copied cookies still accepted after the clear, until they expire"
+    assert accepted in lines
+    assert f"redis: {each} copied cookies refused after the clear" in lines
+
+
+def test_copies_accepted_on_the_cookie_store_are_its_documented_limit_not_a_failure(
+    compared, comparison
+):
+    _, printed = compared
+    headline = next(line for line in printed.splitlines() if "users on each of 2 stores" in line)
+    assert headline.endswith(", as configured.")
+    assert comparison.store_figures["cookie"]["copies"]["verdict"] == "limit"
+
+
+def test_comparison_has_a_column_for_each_persona_on_each_store(comparison):
+    columns = {(cell["data-store"], cell["data-persona"]) for cell in comparison.cells}
+    assert len(columns) == PERSONAS * len(STORES)
+    assert len(comparison.cells) == PERSONAS * len(STORES) * STEPS
+
+
+def test_a_copied_signed_cookie_still_works_after_the_clear(comparison):
+    for cell in comparison.row("copy", "cookie"):
+        assert cell["data-status"] == "recognised"
+        assert comparison.email(cell["data-persona"]) in cell["text"]
+
+
+def test_a_copied_redis_id_is_refused_after_the_clear(comparison):
+    for cell in comparison.row("copy", "redis"):
+        assert cell["data-status"] == "refused"
+        assert comparison.email(cell["data-persona"]) not in cell["text"]
+
+
+def test_the_signed_cookie_carries_the_session(comparison):
+    for cell in comparison.row("inspector", "cookie"):
+        email = comparison.email(cell["data-persona"])
+        assert read_payload(cell["data-held"])["email"] == email
+
+
+def test_the_redis_cookie_holds_only_an_id(comparison):
+    assert {len(cell["data-held"]) for cell in comparison.row("inspector", "redis")} == {ID_LENGTH}
+
+
+def test_redis_data_is_shown_from_its_record_on_the_server(comparison):
+    for cell in comparison.row("inspector", "redis"):
+        assert "on the server" in cell["text"]
+        assert comparison.email(cell["data-persona"]) in cell["text"]
+
+
+def test_the_redis_columns_say_where_its_records_live(comparison):
+    assert re.search(r"127\.0\.0\.1:\d+ db 0", comparison.stores["redis"]["text"])
+
+
+def test_each_store_has_its_own_restart_and_expiry_figures(comparison):
+    remembered = sum(th["data-remember"] == "yes" for th in comparison.personas.values())
+    for store in STORES:
+        figures = comparison.store_figures[store]
+        assert figures["restart"]["value"] == f"{remembered} of {PERSONAS}"
+        assert figures["expired"]["value"] == f"{PERSONAS} of {PERSONAS}"
+
+
+def test_store_defaults_to_the_cookie_alone():
+    assert parse_args([]).store == ["cookie"]
+
+
+def test_a_store_given_twice_plays_once():
+    args = parse_args(["--store", "redis", "--store", "cookie", "--store", "redis"])
+    assert args.store == ["redis", "cookie"]
+
+
+def test_a_store_with_a_url_is_refused(capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["--url", "http://127.0.0.1:8000", "--store", "redis"])
+    assert "--store" in capsys.readouterr().err
 
 
 @pytest.fixture
