@@ -6,11 +6,14 @@ import sys
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from demo.__main__ import parse_args
 from demo.cookies import Decoder, persistent_state
+from demo.personas import cast
+from demo.summary import leaks
 from e2e.cookies import read_payload
 
 # One xdist worker runs the whole module, so each expensive fixture runs once.
@@ -319,6 +322,31 @@ def test_decoder_with_another_key_finds_a_bad_signature(app, cookie):
 def test_decoder_without_the_key_reads_the_payload_unverified(app, cookie):
     decoded = Decoder(None, lifetime(app)).decode(cookie)
     assert (decoded.verdict, decoded.payload["email"]) == ("unverified", "ada@example.com")
+
+
+def seen(persona, status, cookie):
+    """A stand-in for a cell: what one persona's browser held after a step, and how it fared."""
+    return SimpleNamespace(
+        persona=persona,
+        status=status,
+        held={"value": cookie},
+        sent=None,
+        text="",
+        decoded=None,
+        sent_decoded=None,
+    )
+
+
+def test_a_cookie_that_carried_a_session_in_another_users_browser_is_a_leak():
+    ana, bruno = cast(2)
+    cells = [seen(ana, "recognised", "ana's cookie"), seen(bruno, "none", "ana's cookie")]
+    assert leaks([SimpleNamespace(personas=[ana, bruno], cells=cells)]) == {("ana's cookie", bruno)}
+
+
+def test_the_same_empty_session_cookie_in_two_browsers_is_no_leak():
+    ana, bruno = cast(2)
+    cells = [seen(ana, "cleared", "empty session"), seen(bruno, "cleared", "empty session")]
+    assert leaks([SimpleNamespace(personas=[ana, bruno], cells=cells)]) == set()
 
 
 class Context:
