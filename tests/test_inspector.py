@@ -114,6 +114,13 @@ def test_clear_empties_the_session(visitor):
     assert "email" not in visitor.session()
 
 
+def test_clear_forgets_remember_me(visitor):
+    visitor.set_email("ada@example.com", remember=True)
+    visitor.post("/session/clear")
+    assert visitor.client.get("/session.json").json["permanent"] is False
+    assert visitor.client.get_cookie("session").expires is None
+
+
 @cookie_only
 def test_tampered_cookie_gives_a_fresh_session(visitor):
     visitor.set_email("ada@example.com")

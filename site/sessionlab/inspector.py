@@ -75,5 +75,7 @@ def clear():
     # On a server store the record is deleted: a copy of the cookie holds nothing now.
     stores.renew_session_id()
     session.clear()
+    # Flask-Session's clear() keeps "remember me"; Flask's forgets it, as a clear should.
+    session.permanent = False
     flash(_("Session cleared."))
     return redirect(url_for("inspector.show"))
