@@ -3,7 +3,8 @@
 Serves Session Lab with gunicorn on 127.0.0.1, lets Locust visitors settle their own
 sessions, then runs bounded phases of reading them back, each begun by a fault: a worker
 killed, the server restarted, the key rotated with and without a fallback. Prints the
-figures and exits with 1 unless nothing was lost, leaked or shown as an error.
+figures and exits with 1 unless nothing was lost, leaked or shown as an error, and every
+visitor recovered from every fault.
 """
 
 # Locust patches the standard library for gevent when imported, so it comes first.
@@ -15,12 +16,14 @@ import secrets
 import signal
 import sys
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import psutil
 
-from load.locustfile import TALLY, Visitor
+from load.locustfile import FAULTS, TALLY, Visitor
 from sessionlab import launch
 
 MAX_PHASE_SECONDS = 30
@@ -94,18 +97,36 @@ def rotate_with_fallback(site):
 
 
 def rotate_without_fallback(site):
-    """Restart with a new key and no fallback: every visitor gets a fresh session."""
-    TALLY.fresh_expected = True
+    """Restart with a new key and no fallback: forms loaded before it carry refused tokens."""
+    FAULTS.key_drops_begun += 1
     site.restart(FLASK_SECRET_KEY=new_key(), FLASK_SECRET_KEY_FALLBACKS="[]")
+    FAULTS.key_drops_over += 1
     return True
 
 
+@dataclass(frozen=True)
+class Phase:
+    """A fault, and what visitors are to see after it."""
+
+    name: str
+    fault: Callable | None = None
+    # The fault ends every session: each visitor is to find a fresh one, once.
+    resets_sessions: bool = False
+    # Said under the phase's figures, where a store makes the outcome differ.
+    note: str = ""
+
+
 PHASES = (
-    ("steady load", None),
-    ("a worker killed with SIGKILL", kill_a_worker),
-    ("whole server restarted", restart),
-    ("key rotated, old key as fallback", rotate_with_fallback),
-    ("key rotated without fallback", rotate_without_fallback),
+    Phase("steady load"),
+    Phase("a worker killed with SIGKILL", kill_a_worker),
+    Phase("whole server restarted", restart),
+    Phase("key rotated, old key as fallback", rotate_with_fallback),
+    Phase(
+        "key rotated without fallback",
+        rotate_without_fallback,
+        resets_sessions=True,
+        note="the cookie is signed with the key, so every session ends",
+    ),
 )
 
 
@@ -113,19 +134,37 @@ def difference(after, before):
     return {name: after[name] - before[name] for name in after}
 
 
-def run_phase(name, fault, site, seconds):
-    """Start a phase with its fault, let the load run for seconds, and return its figures."""
+def as_expected(phase, figures, users):
+    """Whether a phase saw only what its fault allows, and every visitor recovered from it."""
+    return (
+        figures["errors"] == figures["leaks"] == figures["lost_sessions"] == 0
+        and figures["recovered"] == users
+        and figures["unavailable"] == 0
+        and figures["fresh_sessions"] == (users if phase.resets_sessions else 0)
+    )
+
+
+def run_phase(phase, site, users, seconds):
+    """Start a phase with its fault, let the load run for seconds, and return its figures.
+
+    The phase then lasts until every visitor has recovered (read its own session back, or
+    found the fresh one the fault leaves; at most MAX_PHASE_SECONDS more), so that no
+    visitor carries a fault over into the next phase.
+    """
+    FAULTS.sessions_reset = phase.resets_sessions
     before = TALLY.counts()
     started = time.monotonic()
-    worked = fault(site) if fault else True
+    worked = phase.fault(site) if phase.fault else True
+    FAULTS.phase += 1
     time.sleep(seconds)
+    wait_until(lambda: TALLY.recovered - before["recovered"] == users)
     figures = difference(TALLY.counts(), before)
-    clean = not (figures["errors"] or figures["leaks"] or figures["lost_sessions"])
     return {
-        "phase": name,
+        "phase": phase.name,
+        "note": phase.note,
         "seconds": round(time.monotonic() - started, 1),
-        "fault": fault is not None,
-        "survived": worked and clean,
+        "fault": phase.fault is not None,
+        "survived": worked and as_expected(phase, figures, users),
         **figures,
     }
 
@@ -139,9 +178,7 @@ def run(users, seconds):
     try:
         runner.start(users, spawn_rate=min(users, SPAWN_RATE))
         wait_until(lambda: TALLY.settled == users)
-        phases = [run_phase(name, fault, site, seconds) for name, fault in PHASES]
-        # Every visitor notices the last rotation's reset the next time it looks.
-        wait_until(lambda: TALLY.fresh_sessions == users)
+        phases = [run_phase(phase, site, users, seconds) for phase in PHASES]
     finally:
         runner.quit()
         site.close()
@@ -160,13 +197,25 @@ def run(users, seconds):
 
 
 def passed(figures):
-    """Whether every visitor settled and kept its session, nothing leaked, and no error."""
+    """Whether every visitor settled, nothing was lost, leaked or an error, and no phase failed."""
     return (
         figures["settled"] == figures["users"]
         and figures["errors"] == figures["leaks"] == figures["lost_sessions"] == 0
-        and figures["faults_survived"] == figures["faults"]
-        and figures["fresh_sessions"] == figures["users"]
+        and all(phase["survived"] for phase in figures["phases"])
     )
+
+
+def phase_line(phase, users):
+    """One phase's figures on one line, with its note below if it has one."""
+    line = (
+        f"  {phase['phase']:<34} {phase['seconds']:>5} s  reads {phase['reads']:>6}  "
+        f"errors {phase['errors']}  leaks {phase['leaks']}  lost {phase['lost_sessions']}  "
+        f"503s {phase['unavailable']}  fresh {phase['fresh_sessions']}  "
+        f"refused forms {phase['refused_forms']}  re-sent {phase['retries']}  "
+        f"recovered {phase['recovered']}/{users}  "
+        f"{'survived' if phase['survived'] else 'FAILED'}"
+    )
+    return line + (f"\n      ({phase['note']})" if phase["note"] else "")
 
 
 def report(figures):
@@ -179,17 +228,12 @@ def report(figures):
         f"sessions lost {figures['lost_sessions']}, "
         f"faults survived {figures['faults_survived']} of {figures['faults']}, "
         f"in {figures['seconds']} s",
-        f"fresh sessions after the rotation without fallback {figures['fresh_sessions']} "
-        f"(forms refused by it {figures['refused_forms']}), "
-        f"requests re-sent while the server was down {figures['retries']}",
+        f"fresh sessions {figures['fresh_sessions']}, "
+        f"forms refused after a key rotation {figures['refused_forms']}, "
+        f"requests re-sent while the server was down {figures['retries']}, "
+        f"503 pages {figures['unavailable']}",
     ]
-    for phase in figures["phases"]:
-        lines.append(
-            f"  {phase['phase']:<34} {phase['seconds']:>5} s  reads {phase['reads']:>6}  "
-            f"errors {phase['errors']}  leaks {phase['leaks']}  lost {phase['lost_sessions']}  "
-            f"fresh {phase['fresh_sessions']}  re-sent {phase['retries']}  "
-            f"{'survived' if phase['survived'] else 'FAILED'}"
-        )
+    lines += [phase_line(phase, figures["users"]) for phase in figures["phases"]]
     lines += [f"  ! {note}" for note in figures["notes"]]
     return "\n".join(lines)
 

@@ -50,19 +50,29 @@ def test_bad_inputs_under_load_get_their_4xx(figures):
     assert figures["errors"] == 0, figures["notes"]
 
 
-@pytest.mark.parametrize(
-    "phase",
-    [
-        "a worker killed with SIGKILL",
-        "whole server restarted",
-        "key rotated, old key as fallback",
-        "key rotated without fallback",
-    ],
-)
-def test_fault_is_survived_without_losing_a_session(figures, phase):
-    (result,) = [each for each in figures["phases"] if each["phase"] == phase]
+FAULTS = [
+    "a worker killed with SIGKILL",
+    "whole server restarted",
+    "key rotated, old key as fallback",
+    "key rotated without fallback",
+]
+
+
+def phase(figures, name):
+    (result,) = [each for each in figures["phases"] if each["phase"] == name]
+    return result
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_fault_is_survived_without_losing_a_session(figures, fault):
+    result = phase(figures, fault)
     assert result["survived"]
     assert result["lost_sessions"] == 0
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_every_visitor_recovers_from_the_fault(figures, fault):
+    assert phase(figures, fault)["recovered"] == USERS
 
 
 def test_rotation_without_fallback_gives_every_visitor_a_fresh_session(figures):
