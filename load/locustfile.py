@@ -84,8 +84,11 @@ TALLY = Tally()
 class Faults:
     """What the runner has done to the site, which visitors need to judge what they see."""
 
-    # Phases whose fault is over: a visitor's next good read is its recovery from this one.
-    phase: int = 0
+    # Phases begun, and those whose fault is over. Reading its own session back after a
+    # fault is over is a visitor's recovery from it; finding the fresh session a fault
+    # leaves is one at once, even before the runner learns that the new server is up.
+    phases_begun: int = 0
+    phases_over: int = 0
     # Key rotations without fallback begun, and those over (the new server answering). A
     # token issued before one was over may be signed with the dropped key (gunicorn answers
     # before the runner learns it is up); one issued after cannot.
@@ -274,7 +277,7 @@ class Visitor(HttpUser):
     def judge(self, seen, own, empty):
         """Compare what the site showed with this visitor's own data; 'own', 'reset' or 'leak'."""
         if seen == own:
-            self.recover()
+            self.recover(FAULTS.phases_over)
             return "own"
         if not empty:
             TALLY.leaks += 1
@@ -283,17 +286,17 @@ class Visitor(HttpUser):
         if FAULTS.sessions_reset and not self.reset_seen:
             TALLY.fresh_sessions += 1
             self.reset_seen = True
-            self.recover()
+            self.recover(FAULTS.phases_begun)
         else:
             TALLY.lost_sessions += 1
             TALLY.note(f"{self.mine['email']} lost its session")
         self.start_over()
         return "reset"
 
-    def recover(self):
+    def recover(self, phase):
         """Count this visitor, once per phase, as having seen what the phase's fault leaves."""
-        if self.recovered_phase < FAULTS.phase:
-            self.recovered_phase = FAULTS.phase
+        if self.recovered_phase < phase:
+            self.recovered_phase = phase
             TALLY.recovered += 1
 
     def read_session(self):

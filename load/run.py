@@ -212,8 +212,9 @@ def run_phase(phase, site, users, seconds):
     FAULTS.sessions_reset = phase.resets_sessions
     before = TALLY.counts()
     started = time.monotonic()
+    FAULTS.phases_begun += 1
     worked = phase.fault(site) if phase.fault else True
-    FAULTS.phase += 1
+    FAULTS.phases_over += 1
     time.sleep(seconds)
     wait_until(lambda: TALLY.recovered - before["recovered"] == users)
     figures = difference(TALLY.counts(), before)
