@@ -242,7 +242,7 @@ def run(store, users, seconds):
     finally:
         runner.quit()
         site.close()
-    crashes = sum(error["occurrences"] for error in runner.exceptions.values())
+    crashes = sum(error["count"] for error in runner.exceptions.values())
     return {
         "store": store,
         "users": users,
