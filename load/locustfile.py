@@ -1,6 +1,10 @@
 """Locust visitors: each keeps its own email, cart and preferences in its own cookie jar,
 reads them back many times, and counts any value that is not its own as a leak.
 
+The session is read from wherever the site keeps it: the cookie's payload, or the record
+a server store holds for the cookie's id. A 503 "session store unavailable" page is
+counted apart from errors and the request re-sent once the pause is over.
+
 load/run.py runs them headless with faults; against a site you started yourself:
     locust -f load/locustfile.py --host http://127.0.0.1:8000
 """
@@ -14,12 +18,15 @@ from dataclasses import asdict, dataclass, field
 from locust import HttpUser, between, events, task
 
 from sessionlab.catalog import PRODUCTS
+from sessionlab.errors import RETRY_AFTER
 from sessionlab.forms import LANGUAGES, THEMES
 from sessionlab.money import CURRENCIES
 
-# How long a visitor keeps re-sending a request while the server cannot be reached.
+# How long a visitor keeps re-sending a request while the server cannot be reached, or
+# answers that its session store is unavailable.
 UNREACHABLE_SECONDS = 30
 # The pause before re-sending; shorter pauses from 200 visitors slow a restarting server.
+# Shorter than the 503's Retry-After, so a visitor sees the store's return within a pause.
 RESEND_PAUSE = 0.5
 PAGES = ("/", "/get_email", "/session", "/products", "/cart", "/preferences")
 HEADER_EMAIL = re.compile(r'data-testid="header-email">\s*(?:[^<]*<strong>([^<]+)</strong>)?')
@@ -49,13 +56,15 @@ class Tally:
     reads: int = 0
     bad_inputs: int = 0
     retries: int = 0
+    unavailable: int = 0
     errors: int = 0
     leaks: int = 0
     lost_sessions: int = 0
     fresh_sessions: int = 0
     refused_forms: int = 0
-    # Set by the runner while a key rotation without fallback is expected to reset sessions.
-    fresh_expected: bool = False
+    # Visitors that have seen what the current phase's fault should leave them: their own
+    # session, or a fresh one where the fault ends every session.
+    recovered: int = 0
     notes: list = field(default_factory=list)
 
     def counts(self):
@@ -69,6 +78,28 @@ class Tally:
 
 
 TALLY = Tally()
+
+
+@dataclass
+class Faults:
+    """What the runner has done to the site, which visitors need to judge what they see."""
+
+    # Phases begun, and those whose fault is over. Reading its own session back after a
+    # fault is over is a visitor's recovery from it; finding the fresh session a fault
+    # leaves is one at once, even before the runner learns that the new server is up.
+    phases_begun: int = 0
+    phases_over: int = 0
+    # Key rotations without fallback begun, and those over (the new server answering). A
+    # token issued before one was over may be signed with the dropped key (gunicorn answers
+    # before the runner learns it is up); one issued after cannot.
+    key_drops_begun: int = 0
+    key_drops_over: int = 0
+    # Whether the last fault ended every session (the cookie store's rotation without
+    # fallback), so that an empty session is a fresh one rather than a lost one.
+    sessions_reset: bool = False
+
+
+FAULTS = Faults()
 
 
 @events.quitting.add_listener
@@ -106,6 +137,14 @@ def on_page(html):
     }
 
 
+def stored(facts):
+    """The session as its store holds it, from /session.json: cookie payload or server record."""
+    cookie = facts["cookie"] or {}
+    if cookie.get("carries_data"):
+        return cookie.get("payload", {})
+    return (facts["record"] or {}).get("data", {})
+
+
 def in_payload(payload):
     """The visitor data in a decoded session payload."""
     return {
@@ -126,16 +165,22 @@ class Visitor(HttpUser):
     def on_start(self):
         self.mine = identity(next(NUMBERS))
         self.token = None
+        # How many key drops were over when the token was issued.
+        self.token_key_drops = 0
         self.reset_seen = False
+        self.recovered_phase = 0
         self.ready = self.settle()
         TALLY.settled += self.ready
 
     def send(self, method, path, expected=None, **kwargs):
-        """Send a request, again while the server cannot be reached; None if it never answers.
+        """Send a request, again while the site cannot be reached or its store is down.
 
-        Re-sending a form is safe here: its effect lives only in the cookie of a response
-        that never arrived, so the second try starts from the same session as the first.
-        An expected status (a bad input's 4xx) counts as a success in Locust's statistics.
+        None if it never gets a real answer. Re-sending a form is safe here: on the cookie
+        store its effect lives only in the cookie of a response that never arrived; a 503
+        means the store kept nothing; and once settled, a visitor sends only forms that
+        set a value (a cart line's quantity), so one that a server store saved before its
+        answer was lost changes nothing the second time. An expected status (a bad
+        input's 4xx) counts as a success in Locust's statistics.
         """
         deadline = time.monotonic() + UNREACHABLE_SECONDS
         while True:
@@ -149,16 +194,28 @@ class Visitor(HttpUser):
             ) as response:
                 if expected and response.status_code == expected:
                     response.success()
-            if response.status_code:
+            if response.status_code == 503:
+                self.store_unavailable(method, path, response)
+            elif response.status_code:
                 # The form on the last page shown is the one the visitor sends next.
                 if token := CSRF_FIELD.search(response.text):
                     self.token = token.group(1)
+                    self.token_key_drops = FAULTS.key_drops_over
                 return response
+            else:
+                TALLY.retries += 1
             if time.monotonic() > deadline:
-                self.problem(f"{method} {path}: no answer in {UNREACHABLE_SECONDS} s")
+                answer = response.status_code or "no answer"
+                self.problem(f"{method} {path}: {answer} for {UNREACHABLE_SECONDS} s")
                 return None
-            TALLY.retries += 1
             time.sleep(RESEND_PAUSE)
+
+    def store_unavailable(self, method, path, response):
+        """Count a 503; anything but the styled page asking to retry later is an error too."""
+        TALLY.unavailable += 1
+        styled = STYLESHEET in response.text
+        if not styled or response.headers.get("Retry-After") != str(RETRY_AFTER):
+            self.problem(f"{method} {path}: a 503 without its styled page and Retry-After")
 
     def problem(self, text):
         TALLY.errors += 1
@@ -181,9 +238,11 @@ class Visitor(HttpUser):
             return False
         if response.status_code == 302 and response.headers["Location"] == location:
             return True
-        if response.status_code == 400 and TALLY.fresh_expected and self.read_session() == "reset":
-            # A form loaded before the key changed, sent after it: the visitor notices.
+        if response.status_code == 400 and self.token_key_drops < FAULTS.key_drops_begun:
+            # A form loaded before the key changed, sent after it: the visitor reloads the
+            # page, and finds a fresh session (cookie store) or its own (server store).
             TALLY.refused_forms += 1
+            self.read_page("/session")
             return False
         self.problem(f"POST {path}: {response.status_code}")
         return False
@@ -218,19 +277,27 @@ class Visitor(HttpUser):
     def judge(self, seen, own, empty):
         """Compare what the site showed with this visitor's own data; 'own', 'reset' or 'leak'."""
         if seen == own:
+            self.recover(FAULTS.phases_over)
             return "own"
         if not empty:
             TALLY.leaks += 1
             TALLY.note(f"{self.mine['email']} saw {seen}, not its own {own}")
             return "leak"
-        if TALLY.fresh_expected and not self.reset_seen:
+        if FAULTS.sessions_reset and not self.reset_seen:
             TALLY.fresh_sessions += 1
             self.reset_seen = True
+            self.recover(FAULTS.phases_begun)
         else:
             TALLY.lost_sessions += 1
             TALLY.note(f"{self.mine['email']} lost its session")
         self.start_over()
         return "reset"
+
+    def recover(self, phase):
+        """Count this visitor, once per phase, as having seen what the phase's fault leaves."""
+        if self.recovered_phase < phase:
+            self.recovered_phase = phase
+            TALLY.recovered += 1
 
     def read_session(self):
         """Read the whole session from /session.json and judge it."""
@@ -241,8 +308,7 @@ class Visitor(HttpUser):
             self.problem(f"GET /session.json: {response.status_code}")
             return None
         TALLY.reads += 1
-        cookie = response.json()["cookie"] or {}
-        seen = in_payload(cookie.get("payload", {}))
+        seen = in_payload(stored(response.json()))
         own = in_payload({**self.mine, "_permanent": self.mine["permanent"]})
         return self.judge(seen, own, empty=seen["email"] is None and not seen["cart"])
 

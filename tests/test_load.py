@@ -1,5 +1,10 @@
-"""The short form of the load test: 200 visitors, 3 s phases, every fault (see load/run.py)."""
+"""The short form of the load test (see load/run.py): every fault, on the cookie store and on Redis.
 
+The redis run has fewer visitors and shorter phases: what it adds is its faults (restarts of
+the site and of Redis, an outage), whose cost is time, not visitors.
+"""
+
+import functools
 import json
 import subprocess
 import sys
@@ -7,34 +12,65 @@ from pathlib import Path
 
 import pytest
 
-# One xdist worker runs the whole module, so its expensive fixture runs once.
+# One xdist worker runs the whole module, so each store's expensive run happens once.
 pytestmark = pytest.mark.xdist_group("load")
 
 ROOT = Path(__file__).resolve().parent.parent
-USERS = 200
+SHORT_FORMS = {"cookie": {"users": 200, "seconds": 3}, "redis": {"users": 50, "seconds": 2}}
+REDIS_OUTAGE = "Redis down for 3 s"
+FAULTS = {
+    "cookie": [
+        "a worker killed with SIGKILL",
+        "whole server restarted",
+        "key rotated, old key as fallback",
+        "key rotated without fallback",
+    ],
+    "redis": [
+        "a worker killed with SIGKILL",
+        "whole server restarted",
+        "Redis restarted",
+        REDIS_OUTAGE,
+        "key rotated without fallback",
+    ],
+}
+EVERY_FAULT = [(store_name, fault) for store_name, faults in FAULTS.items() for fault in faults]
 
 
-@pytest.fixture(scope="module")
-def figures():
-    """Run load.run once, in its own process: Locust patches the standard library."""
-    result = subprocess.run(
-        [sys.executable, "-m", "load.run", "--users", str(USERS), "--seconds", "3", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def run_load(store):
+    """Run load.run once on store, in its own process: Locust patches the standard library."""
+    short = SHORT_FORMS[store]
+    command = [sys.executable, "-m", "load.run", "--store", store, "--json"]
+    command += ["--users", str(short["users"]), "--seconds", str(short["seconds"])]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     *report, last = result.stdout.strip().splitlines() or [result.stderr]
     print("\n".join(report))
     return json.loads(last)
 
 
+@pytest.fixture(scope="module")
+def run_on():
+    """store -> figures; each store's run is made once, when a test first needs it."""
+    return functools.cache(run_load)
+
+
+@pytest.fixture(params=list(SHORT_FORMS))
+def figures(request, run_on):
+    """The figures of the short run on each store."""
+    return run_on(request.param)
+
+
+def phase(figures, name):
+    (result,) = [each for each in figures["phases"] if each["phase"] == name]
+    return result
+
+
 def test_every_visitor_settles_its_own_session(figures):
-    assert figures["users"] == figures["settled"] == USERS
+    users = SHORT_FORMS[figures["store"]]["users"]
+    assert figures["users"] == figures["settled"] == users
 
 
 def test_visitors_read_their_sessions_back_many_times(figures):
-    assert figures["reads"] >= 2 * USERS
+    assert figures["reads"] >= 2 * figures["users"]
 
 
 def test_no_visitor_sees_an_error(figures):
@@ -50,20 +86,37 @@ def test_bad_inputs_under_load_get_their_4xx(figures):
     assert figures["errors"] == 0, figures["notes"]
 
 
-@pytest.mark.parametrize(
-    "phase",
-    [
-        "a worker killed with SIGKILL",
-        "whole server restarted",
-        "key rotated, old key as fallback",
-        "key rotated without fallback",
-    ],
-)
-def test_fault_is_survived_without_losing_a_session(figures, phase):
-    (result,) = [each for each in figures["phases"] if each["phase"] == phase]
+@pytest.mark.parametrize(("store_name", "fault"), EVERY_FAULT)
+def test_fault_is_survived_without_losing_a_session(run_on, store_name, fault):
+    result = phase(run_on(store_name), fault)
     assert result["survived"]
     assert result["lost_sessions"] == 0
 
 
-def test_rotation_without_fallback_gives_every_visitor_a_fresh_session(figures):
-    assert figures["fresh_sessions"] == USERS
+@pytest.mark.parametrize(("store_name", "fault"), EVERY_FAULT)
+def test_every_visitor_recovers_from_the_fault(run_on, store_name, fault):
+    figures = run_on(store_name)
+    assert phase(figures, fault)["recovered"] == figures["users"]
+
+
+def test_forms_loaded_before_a_rotation_without_fallback_are_refused(figures):
+    assert phase(figures, "key rotated without fallback")["refused_forms"] > 0
+
+
+def test_rotation_without_fallback_gives_every_cookie_visitor_a_fresh_session(run_on):
+    figures = run_on("cookie")
+    assert phase(figures, "key rotated without fallback")["fresh_sessions"] == figures["users"]
+
+
+def test_redis_sessions_outlive_a_key_rotation_without_fallback(run_on):
+    result = phase(run_on("redis"), "key rotated without fallback")
+    assert result["fresh_sessions"] == result["lost_sessions"] == 0
+
+
+def test_redis_outage_is_shown_as_503_pages(run_on):
+    assert phase(run_on("redis"), REDIS_OUTAGE)["unavailable"] > 0
+
+
+def test_no_503_page_unless_the_session_store_is_down(figures):
+    unexpected = [each for each in figures["phases"] if not each["store_down"]]
+    assert sum(each["unavailable"] for each in unexpected) == 0
