@@ -8,11 +8,12 @@ override them.
 import os
 import shlex
 import shutil
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Error, expect
+from slugify import slugify
 
 from . import browsers
 from .servers import Servers
@@ -39,6 +40,12 @@ def given(config, flag):
     return any(arg == flag or arg.startswith(f"{flag}=") for arg in args)
 
 
+# Whether a phase of the test (set-up, call or teardown) failed, for its fixtures' teardown.
+FAILED = pytest.StashKey[bool]()
+# Whether to take a screenshot of each open page when a test fails (see pytest_configure).
+SCREENSHOT_ON_FAILURE = pytest.StashKey[bool]()
+
+
 def is_xdist_worker(config):
     """Whether this process is a pytest-xdist worker rather than the controller."""
     return hasattr(config, "workerinput")
@@ -51,6 +58,12 @@ def pytest_configure(config):
     for key, flag in FLAGS.items():
         if not given(config, flag):
             setattr(config.option, flag.removeprefix("--"), RUN[key])
+    # pytest-playwright's only-on-failure takes a screenshot of every page of every test
+    # as its contexts close and throws away those of passing tests: 60-200 ms a page.
+    # new_context below takes them only when the test has failed.
+    config.stash[SCREENSHOT_ON_FAILURE] = config.option.screenshot == "only-on-failure"
+    if config.stash[SCREENSHOT_ON_FAILURE]:
+        config.option.screenshot = "off"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -71,6 +84,8 @@ def delete_output_dir():
 def pytest_runtest_makereport(item, call):
     """Add the end of each gunicorn log of the worker to a failed test's report."""
     report = yield
+    if report.failed:
+        item.stash[FAILED] = True
     servers = getattr(item, "funcargs", {}).get("servers")
     if report.failed and servers:
         report.sections.extend(servers.log_tails())
@@ -113,3 +128,34 @@ def browser_type_launch_args(browser_type_launch_args, browser_type):
     """pytest-playwright's launch options, with a system browser where Playwright's is absent."""
     headless = browser_type_launch_args.get("headless", True)
     return {**browser_type_launch_args, **browsers.launch_args(browser_type, headless)}
+
+
+def restart_tracing_without_screenshots(context, title):
+    """Trace context from now on with DOM snapshots and sources but no screenshots."""
+    # Over WebDriver BiDi, a trace's screenshots are a screencast that captures each open
+    # page every 40 ms for as long as the test runs: it doubled the cost of a Firefox step
+    # (bench/README.md). The DOM snapshots still show each step in the trace viewer.
+    context.tracing.stop()
+    context.tracing.start(title=title, snapshots=True, sources=True)
+
+
+@pytest.fixture
+def new_context(new_context, request, pytestconfig, browser_type_launch_args, output_path):
+    """pytest-playwright's new_context: BiDi traces without screenshots; pages shot on failure."""
+    contexts = []
+    tracing = pytestconfig.option.tracing != "off"
+    bidi_traced = tracing and browsers.over_bidi(browser_type_launch_args)
+
+    def create(**kwargs):
+        context = new_context(**kwargs)
+        if bidi_traced:
+            restart_tracing_without_screenshots(context, slugify(request.node.nodeid))
+        contexts.append(context)
+        return context
+
+    yield create
+    if pytestconfig.stash[SCREENSHOT_ON_FAILURE] and request.node.stash.get(FAILED, False):
+        pages = [page for context in contexts for page in context.pages if not page.is_closed()]
+        for index, page in enumerate(pages, start=1):
+            with suppress(Error):  # a page that cannot be shot must not hide the failure
+                page.screenshot(path=Path(output_path) / f"test-failed-{index}.png", timeout=5000)
