@@ -8,7 +8,7 @@ override them.
 import os
 import shlex
 import shutil
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -111,13 +111,27 @@ def base_url(server):
     return server.url
 
 
+def browser_of(item):
+    """The browser a test runs in, or None for a test without one."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("browser_name") if callspec else None
+
+
+def pytest_itemcollected(item):
+    """Put the tests that share a module's set-up (shared_contexts) in one xdist group."""
+    # Grouped by module and parameters (browser), one worker builds that set-up once for
+    # all of them. Marked here, before pytest-xdist reads the marks to group tests.
+    if "shared_contexts" in item.fixturenames:
+        # (No brackets in the name: pytest-xdist would take it for part of the test's id.)
+        item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}-{item.callspec.id}"))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Skip a test, saying why, when its browser cannot run on this machine."""
     # Skipping here rather than in a fixture makes -ra show the reason once, not once per
     # test; and tryfirst runs this before any fixture has started Playwright.
-    callspec = getattr(item, "callspec", None)
-    name = callspec.params.get("browser_name") if callspec else None
+    name = browser_of(item)
     reason = name and browsers.unavailable(not item.config.option.headed).get(name)
     if reason:
         pytest.skip(reason)
@@ -159,3 +173,31 @@ def new_context(new_context, request, pytestconfig, browser_type_launch_args, ou
         for index, page in enumerate(pages, start=1):
             with suppress(Error):  # a page that cannot be shot must not hide the failure
                 page.screenshot(path=Path(output_path) / f"test-failed-{index}.png", timeout=5000)
+
+
+@pytest.fixture(scope="module")
+def shared_contexts(browser, browser_context_args, pytestconfig, request, browser_name):
+    """Contexts for a set-up that a module's tests share: with shared_contexts(n) as contexts.
+
+    They are closed when the block ends; if it raises, each one's trace is kept in
+    test-results/<module>-<browser>/.
+    """
+    tracing = pytestconfig.option.tracing != "off"
+    folder = Path(pytestconfig.option.output) / slugify(f"{request.node.nodeid}-{browser_name}")
+
+    @contextmanager
+    def open_contexts(count):
+        contexts = [browser.new_context(**browser_context_args) for _ in range(count)]
+        for context in contexts if tracing else ():
+            context.tracing.start(snapshots=True, sources=True)
+        try:
+            yield contexts
+        except Exception:
+            for index, context in enumerate(contexts if tracing else (), start=1):
+                context.tracing.stop(path=folder / f"trace-{index}.zip")
+            raise
+        finally:
+            for context in contexts:
+                context.close()
+
+    return open_contexts
