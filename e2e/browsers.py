@@ -8,6 +8,8 @@ from playwright.sync_api import sync_playwright
 from .settings import SYSTEM_BROWSERS
 
 NAMES = ("chromium", "firefox", "webkit")
+# From the slowest to the fastest per test step here (Firefox over WebDriver BiDi is slowest).
+SLOWEST_FIRST = ("firefox", "webkit", "chromium")
 
 
 class BrowserUnavailable(Exception):

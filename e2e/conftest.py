@@ -126,6 +126,15 @@ def pytest_itemcollected(item):
         item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}-{item.callspec.id}"))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Hand tests to xdist workers slowest browser first, so that both finish on quick tests."""
+    # pytest-xdist deals tests out in this order (after its groups); left last, Firefox's
+    # tests of several seconds each ended the run on one worker while the other sat idle.
+    rank = {name: index for index, name in enumerate(browsers.SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(browser_of(item), len(rank)))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Skip a test, saying why, when its browser cannot run on this machine."""
