@@ -8,6 +8,8 @@ from playwright.sync_api import sync_playwright
 from .settings import SYSTEM_BROWSERS
 
 NAMES = ("chromium", "firefox", "webkit")
+# From the slowest to the fastest per test step here (Firefox over WebDriver BiDi is slowest).
+SLOWEST_FIRST = ("firefox", "webkit", "chromium")
 
 
 class BrowserUnavailable(Exception):
@@ -23,6 +25,11 @@ def system_launch_args(name, headless):
         # Firefox ESR speaks WebDriver BiDi, not the protocol of Playwright's patched Firefox.
         return {"channel": "moz-firefox", "executable_path": SYSTEM_BROWSERS["firefox"]}
     return {}
+
+
+def over_bidi(launch_args):
+    """Whether a browser launched with launch_args is driven over WebDriver BiDi."""
+    return launch_args.get("channel", "").startswith("moz-")
 
 
 def launch_args(browser_type, headless=True):

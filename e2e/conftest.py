@@ -8,11 +8,12 @@ override them. Every test runs on each session store of [run] stores (or --store
 import os
 import shlex
 import shutil
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Error, expect
+from slugify import slugify
 
 from sessionlab.stores import STORES
 
@@ -73,6 +74,12 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("store", stores, scope="session")
 
 
+# Whether a phase of the test (set-up, call or teardown) failed, for its fixtures' teardown.
+FAILED = pytest.StashKey[bool]()
+# Whether to take a screenshot of each open page when a test fails (see pytest_configure).
+SCREENSHOT_ON_FAILURE = pytest.StashKey[bool]()
+
+
 def is_xdist_worker(config):
     """Whether this process is a pytest-xdist worker rather than the controller."""
     return hasattr(config, "workerinput")
@@ -85,6 +92,12 @@ def pytest_configure(config):
     for key, flag in FLAGS.items():
         if not given(config, flag):
             setattr(config.option, flag.removeprefix("--"), RUN[key])
+    # pytest-playwright's only-on-failure takes a screenshot of every page of every test
+    # as its contexts close and throws away those of passing tests: 60-200 ms a page.
+    # new_context below takes them only when the test has failed.
+    config.stash[SCREENSHOT_ON_FAILURE] = config.option.screenshot == "only-on-failure"
+    if config.stash[SCREENSHOT_ON_FAILURE]:
+        config.option.screenshot = "off"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -105,6 +118,8 @@ def delete_output_dir():
 def pytest_runtest_makereport(item, call):
     """Add the end of each gunicorn log of the worker to a failed test's report."""
     report = yield
+    if report.failed:
+        item.stash[FAILED] = True
     servers = getattr(item, "funcargs", {}).get("servers")
     if report.failed and servers:
         report.sections.extend(servers.log_tails())
@@ -130,13 +145,36 @@ def base_url(server):
     return server.url
 
 
+def browser_of(item):
+    """The browser a test runs in, or None for a test without one."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("browser_name") if callspec else None
+
+
+def pytest_itemcollected(item):
+    """Put the tests that share a module's set-up (shared_contexts) in one xdist group."""
+    # Grouped by module and parameters (browser), one worker builds that set-up once for
+    # all of them. Marked here, before pytest-xdist reads the marks to group tests.
+    if "shared_contexts" in item.fixturenames:
+        # (No brackets in the name: pytest-xdist would take it for part of the test's id.)
+        item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}-{item.callspec.id}"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Hand tests to xdist workers slowest browser first, so that both finish on quick tests."""
+    # pytest-xdist deals tests out in this order (after its groups); left last, Firefox's
+    # tests of several seconds each ended the run on one worker while the other sat idle.
+    rank = {name: index for index, name in enumerate(browsers.SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(browser_of(item), len(rank)))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Skip a test, saying why, when its browser cannot run on this machine."""
     # Skipping here rather than in a fixture makes -ra show the reason once, not once per
     # test; and tryfirst runs this before any fixture has started Playwright.
-    callspec = getattr(item, "callspec", None)
-    name = callspec.params.get("browser_name") if callspec else None
+    name = browser_of(item)
     reason = name and browsers.unavailable(not item.config.option.headed).get(name)
     if reason:
         pytest.skip(reason)
@@ -147,3 +185,62 @@ def browser_type_launch_args(browser_type_launch_args, browser_type):
     """pytest-playwright's launch options, with a system browser where Playwright's is absent."""
     headless = browser_type_launch_args.get("headless", True)
     return {**browser_type_launch_args, **browsers.launch_args(browser_type, headless)}
+
+
+def restart_tracing_without_screenshots(context, title):
+    """Trace context from now on with DOM snapshots and sources but no screenshots."""
+    # Over WebDriver BiDi, a trace's screenshots are a screencast that captures each open
+    # page every 40 ms for as long as the test runs: it doubled the cost of a Firefox step
+    # (bench/README.md). The DOM snapshots still show each step in the trace viewer.
+    context.tracing.stop()
+    context.tracing.start(title=title, snapshots=True, sources=True)
+
+
+@pytest.fixture
+def new_context(new_context, request, pytestconfig, browser_type_launch_args, output_path):
+    """pytest-playwright's new_context: BiDi traces without screenshots; pages shot on failure."""
+    contexts = []
+    tracing = pytestconfig.option.tracing != "off"
+    bidi_traced = tracing and browsers.over_bidi(browser_type_launch_args)
+
+    def create(**kwargs):
+        context = new_context(**kwargs)
+        if bidi_traced:
+            restart_tracing_without_screenshots(context, slugify(request.node.nodeid))
+        contexts.append(context)
+        return context
+
+    yield create
+    if pytestconfig.stash[SCREENSHOT_ON_FAILURE] and request.node.stash.get(FAILED, False):
+        pages = [page for context in contexts for page in context.pages if not page.is_closed()]
+        for index, page in enumerate(pages, start=1):
+            with suppress(Error):  # a page that cannot be shot must not hide the failure
+                page.screenshot(path=Path(output_path) / f"test-failed-{index}.png", timeout=5000)
+
+
+@pytest.fixture(scope="module")
+def shared_contexts(browser, browser_context_args, pytestconfig, request, browser_name):
+    """Contexts for a set-up that a module's tests share: with shared_contexts(n) as contexts.
+
+    They are closed when the block ends; if it raises, each one's trace is kept in
+    test-results/<module>-<browser>/.
+    """
+    tracing = pytestconfig.option.tracing != "off"
+    folder = Path(pytestconfig.option.output) / slugify(f"{request.node.nodeid}-{browser_name}")
+
+    @contextmanager
+    def open_contexts(count):
+        contexts = [browser.new_context(**browser_context_args) for _ in range(count)]
+        for context in contexts if tracing else ():
+            context.tracing.start(snapshots=True, sources=True)
+        try:
+            yield contexts
+        except Exception:
+            for index, context in enumerate(contexts if tracing else (), start=1):
+                context.tracing.stop(path=folder / f"trace-{index}.zip")
+            raise
+        finally:
+            for context in contexts:
+                context.close()
+
+    return open_contexts

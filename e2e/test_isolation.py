@@ -27,17 +27,29 @@ USERS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def user_states(shared_contexts):
+    """Each user's storage state once the three have set theirs up side by side (once a module)."""
+    with shared_contexts(len(USERS)) as contexts:
+        pages = [context.new_page() for context in contexts]
+        # Interleaved, so that each step of one user comes between two of the others'.
+        for page, user in zip(pages, USERS, strict=True):
+            set_email(page, user.email)
+        for page, user in zip(pages, USERS, strict=True):
+            add_to_cart(page, user.product, user.quantity)
+        for page, user in zip(pages, USERS, strict=True):
+            save_preferences(page, currency=user.currency)
+        return [context.storage_state() for context in contexts]
+
+
 @pytest.fixture
-def users(new_context):
+def users(user_states, new_context):
     """Three users at once, each in a context of their own, with their own email, cart, currency."""
-    pages = [new_context().new_page() for _ in USERS]
-    # Interleaved, so that each step of one user comes between two of the others'.
-    for page, user in zip(pages, USERS, strict=True):
-        set_email(page, user.email)
-    for page, user in zip(pages, USERS, strict=True):
-        add_to_cart(page, user.product, user.quantity)
-    for page, user in zip(pages, USERS, strict=True):
-        save_preferences(page, currency=user.currency)
+    # Fresh contexts holding the cookies the set-up left: each test starts from the same
+    # state whatever ran before it, and traces its own contexts like any other test.
+    pages = [new_context(storage_state=state).new_page() for state in user_states]
+    for page in pages:
+        page.goto("/")
     return list(zip(pages, USERS, strict=True))
 
 
