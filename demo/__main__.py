@@ -5,13 +5,14 @@ import os
 import secrets
 import shutil
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from sessionlab.launch import gunicorn
+from sessionlab.launch import gunicorn, throwaway_certificate
 
 from . import report, story
 from .browsers import launch
@@ -34,6 +35,11 @@ def parse_args(argv):
         "--personas", type=int, default=4, metavar="N", help="how many (at least 2; default 4)"
     )
     parser.add_argument("--url", help="use the Session Lab running there instead of starting one")
+    parser.add_argument(
+        "--https",
+        action="store_true",
+        help="serve the site it starts over HTTPS (a throw-away certificate), its cookies Secure",
+    )
     parser.add_argument(
         "--headed", action="store_true", help="show the windows side by side (Chromium places them)"
     )
@@ -65,6 +71,8 @@ def parse_args(argv):
         parser.error("--personas: at least 2, one with “remember me” and one without")
     if args.lifetime < 5:
         parser.error("--lifetime: at least 5 seconds, or sessions expire mid-story")
+    if args.https and args.url:
+        parser.error("--https: for the server the demo starts; with --url, give an https:// URL")
     return args
 
 
@@ -81,8 +89,12 @@ def site(args):
         return
     key = secrets.token_urlsafe(32)
     env = {"FLASK_SECRET_KEY": key, "FLASK_PERMANENT_SESSION_LIFETIME": str(args.lifetime)}
-    with gunicorn(env=env) as server:
-        yield server.url, key
+    with tempfile.TemporaryDirectory(prefix="demo-tls-") as folder:
+        certificate = throwaway_certificate(folder) if args.https else None
+        if certificate:
+            env["FLASK_SESSION_COOKIE_SECURE"] = "true"
+        with gunicorn(env=env, certificate=certificate) as server:
+            yield server.url, key
 
 
 def progress(message):
