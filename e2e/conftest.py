@@ -81,6 +81,8 @@ def pytest_generate_tests(metafunc):
     chosen = chosen_stores(metafunc.config)
     markers = [name for name in STORE_MARKERS if metafunc.definition.get_closest_marker(name)]
     stores = [store for store in chosen if all(store in STORE_MARKERS[m] for m in markers)]
+    if metafunc.definition.get_closest_marker("one_store"):
+        stores = stores[:1]
     if not stores:
         # Say why, where pytest would say only "got empty parameter set".
         skip = pytest.mark.skip(
