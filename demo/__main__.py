@@ -39,6 +39,11 @@ def parse_args(argv):
         "stores side by side (default cookie; with --url, the server's own store)",
     )
     parser.add_argument(
+        "--https",
+        action="store_true",
+        help="serve the sites it starts over HTTPS (throw-away certificate), cookies Secure",
+    )
+    parser.add_argument(
         "--headed", action="store_true", help="show the windows side by side (Chromium places them)"
     )
     parser.add_argument(
@@ -71,6 +76,8 @@ def parse_args(argv):
         parser.error("--lifetime: at least 5 seconds, or sessions expire mid-story")
     if args.url and args.store:
         parser.error("--store: the demo reads the store of the server at --url from that server")
+    if args.https and args.url:
+        parser.error("--https: for the servers the demo starts; with --url, give an https:// URL")
     # Each store once, in the order given.
     args.store = list(dict.fromkeys(args.store or ["cookie"]))
     return args
@@ -85,7 +92,7 @@ def serving(args):
     """The sites to play on, as a context manager: the one at --url, or one started a store."""
     if args.url:
         return sites.given(args.url)
-    return sites.started(args.store, args.lifetime)
+    return sites.started(args.store, args.lifetime, args.https)
 
 
 def progress(message):

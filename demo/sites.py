@@ -2,10 +2,11 @@
 
 import secrets
 import tempfile
+import urllib.request
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
-from sessionlab.launch import gunicorn, redis_server
+from sessionlab.launch import gunicorn, redis_server, throwaway_certificate
 
 from .cookies import session_facts
 
@@ -45,14 +46,26 @@ def server_env(stack, store, lifetime):
     return env
 
 
+def https_certificate(stack):
+    """A throw-away certificate for the servers, which the demo's own requests then trust."""
+    certificate = throwaway_certificate(stack.enter_context(tempfile.TemporaryDirectory()))
+    # The demo asks the servers for /session.json with urllib: let it trust this CA.
+    handler = urllib.request.HTTPSHandler(context=certificate.ssl_context())
+    urllib.request.install_opener(urllib.request.build_opener(handler))
+    return certificate
+
+
 @contextmanager
-def started(stores, lifetime):
-    """Start one server for each store; yield their Sites, and stop them all on exit."""
+def started(stores, lifetime, https=False):
+    """Start one server for each store (over HTTPS if asked); yield their Sites; stop them."""
     with ExitStack() as stack:
+        certificate = https_certificate(stack) if https else None
         sites = []
         for store in stores:
             env = server_env(stack, store, lifetime)
-            server = stack.enter_context(gunicorn(env=env))
+            if https:
+                env["FLASK_SESSION_COOKIE_SECURE"] = "true"
+            server = stack.enter_context(gunicorn(env=env, certificate=certificate))
             sites.append(described(server.url, env["FLASK_SECRET_KEY"], started=True))
         yield sites
 

@@ -96,6 +96,7 @@ class Stage:
             locale="en-US",  # every persona starts in English and picks a language
             color_scheme="light",
             storage_state=storage_state,
+            ignore_https_errors=True,  # --https serves a throw-away certificate
             **size,
         )
         context.set_default_timeout(TIMEOUT_SECONDS * 1000)

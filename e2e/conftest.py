@@ -3,6 +3,8 @@
 playwright.config.toml gives pytest-playwright's options their defaults; the
 usual flags (--browser, --headed, --slowmo, --tracing, --screenshot, --output)
 override them. Every test runs on each session store of [run] stores (or --store).
+With --base-url (or [run] base_url) the tests run against that server instead, on
+the store it uses; those that need a server of their own are skipped.
 """
 
 import os
@@ -17,7 +19,7 @@ from slugify import slugify
 
 from sessionlab.stores import STORES
 
-from . import browsers
+from . import browsers, deployment
 from .servers import Servers
 from .settings import RUN
 
@@ -58,7 +60,17 @@ def pytest_addoption(parser):
     )
 
 
+def given_url(config):
+    """The URL of a server the suite did not start (--base-url, [run] base_url), or None."""
+    url = config.option.base_url or RUN["base_url"]
+    return url.rstrip("/") if url else None
+
+
 def chosen_stores(config):
+    """The stores to run on: a given server's own, or those of the servers the suite starts."""
+    url = given_url(config)
+    if url:
+        return [deployment.store_of(url)]
     return config.option.store or RUN["stores"]
 
 
@@ -67,10 +79,17 @@ def pytest_generate_tests(metafunc):
     """Run each test that loads a page on every chosen store; ids read [chromium-redis]."""
     if "base_url" not in metafunc.fixturenames and "server" not in metafunc.fixturenames:
         return
-    stores = chosen_stores(metafunc.config)
-    for marker, allowed in STORE_MARKERS.items():
-        if metafunc.definition.get_closest_marker(marker):
-            stores = [store for store in stores if store in allowed]
+    chosen = chosen_stores(metafunc.config)
+    markers = [name for name in STORE_MARKERS if metafunc.definition.get_closest_marker(name)]
+    stores = [store for store in chosen if all(store in STORE_MARKERS[m] for m in markers)]
+    if metafunc.definition.get_closest_marker("one_store"):
+        stores = stores[:1]
+    if not stores:
+        # Say why, where pytest would say only "got empty parameter set".
+        skip = pytest.mark.skip(
+            reason=f"{', '.join(markers)}: not for the {'/'.join(chosen)} store"
+        )
+        stores = [pytest.param(store, marks=skip) for store in chosen]
     metafunc.parametrize("store", stores, scope="session")
 
 
@@ -78,6 +97,18 @@ def pytest_generate_tests(metafunc):
 FAILED = pytest.StashKey[bool]()
 # Whether to take a screenshot of each open page when a test fails (see pytest_configure).
 SCREENSHOT_ON_FAILURE = pytest.StashKey[bool]()
+
+
+def settle_base_url(config):
+    """Check the given URL, if any, and put it where pytest-base-url's report header reads it."""
+    url = config.option.base_url = given_url(config)
+    if url and config.option.store:
+        raise pytest.UsageError(
+            "--store chooses where the servers the suite starts keep sessions; "
+            "the server at --base-url keeps them where it does"
+        )
+    if url:
+        deployment.store_of(url)  # fails now, saying so, if no Session Lab answers there
 
 
 def is_xdist_worker(config):
@@ -88,6 +119,7 @@ def is_xdist_worker(config):
 def pytest_configure(config):
     """Fill in pytest-playwright's options from playwright.config.toml where no flag set them."""
     expect.set_options(timeout=RUN["expect_timeout"])
+    settle_base_url(config)
     # xdist workers parse the same command line, so each process does this itself.
     for key, flag in FLAGS.items():
         if not given(config, flag):
@@ -129,19 +161,23 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def servers(pytestconfig, worker_id):
     """This worker's gunicorn servers (see e2e/servers.py), stopped when the session ends."""
+    url = given_url(pytestconfig)
+    if url:  # that server stands in for them all, and tests that need another are skipped
+        yield deployment.Deployment(url)
+        return
     with ExitStack() as stack:
         yield Servers(stack, Path(pytestconfig.option.output) / "servers", worker_id)
 
 
 @pytest.fixture(scope="session")
 def server(servers, store):
-    """The site with its default settings and the test key on store, shared by this worker."""
+    """The site with its default settings and the test key on store (or the given server)."""
     return servers.get("main", store)
 
 
 @pytest.fixture(scope="session")
 def base_url(server):
-    """pytest-base-url's base URL: this worker's server, so tests can page.goto("/cart")."""
+    """pytest-base-url's base URL: the server above, so tests can page.goto("/cart")."""
     return server.url
 
 

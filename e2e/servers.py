@@ -41,10 +41,11 @@ class Servers:
             self.redises[name] = self.stack.enter_context(server)
         return self.redises[name]
 
-    def get(self, name, store="cookie", redis=None, **settings):
+    def get(self, name, store="cookie", redis=None, certificate=None, **settings):
         """The server called name on store, started with these settings if not yet running.
 
-        A redis store uses the worker's shared Redis unless another RedisServer is given.
+        A redis store uses the worker's shared Redis unless another RedisServer is given;
+        with a launch.Certificate the server speaks HTTPS.
         """
         key = f"{name}-{store}"
         if key not in self.running:
@@ -56,6 +57,7 @@ class Servers:
                 env={**env, "SESSIONLAB_INSTANCE_PATH": str(self.instance_path(key))},
                 workers=WORKERS,
                 log_path=self.log_dir / f"{self.prefix}-{key}.log",
+                certificate=certificate,
             )
             self.running[key] = self.stack.enter_context(server)
         return self.running[key]

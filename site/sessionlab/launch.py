@@ -6,6 +6,7 @@ so that every one of them serves the site exactly as production does.
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -20,10 +21,43 @@ READY_TIMEOUT = 30
 
 
 @dataclass
+class Certificate:
+    """A server certificate for 127.0.0.1 and localhost, its key, and the CA that signed it."""
+
+    cert_path: Path
+    key_path: Path
+    ca_path: Path
+
+    def gunicorn_args(self):
+        return ["--certfile", str(self.cert_path), "--keyfile", str(self.key_path)]
+
+    def ssl_context(self):
+        """A client-side TLS context that trusts this certificate's CA alone."""
+        return ssl.create_default_context(cafile=self.ca_path)
+
+
+def throwaway_certificate(folder):
+    """A Certificate from a new CA of its own, its files written to folder."""
+    # trustme is a test extra: only the tests and the demo serve over HTTPS themselves.
+    import trustme
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    ca = trustme.CA()
+    issued = ca.issue_cert("127.0.0.1", "localhost")
+    certificate = Certificate(folder / "cert.pem", folder / "key.pem", folder / "ca.pem")
+    issued.cert_chain_pems[0].write_to_path(certificate.cert_path)
+    issued.private_key_pem.write_to_path(certificate.key_path)
+    ca.cert_pem.write_to_path(certificate.ca_path)
+    return certificate
+
+
+@dataclass
 class Server:
     url: str
     process: subprocess.Popen
     log_path: Path
+    certificate: Certificate | None = None
 
     def log(self):
         return self.log_path.read_text(errors="replace")
@@ -42,8 +76,9 @@ def wait_until_ready(server):
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             break
+        context = server.certificate.ssl_context() if server.certificate else None
         try:
-            with urllib.request.urlopen(server.url + "/", timeout=2):
+            with urllib.request.urlopen(server.url + "/", timeout=2, context=context):
                 return
         except urllib.error.HTTPError:
             return  # it answered, if only with an error page
@@ -53,12 +88,12 @@ def wait_until_ready(server):
 
 
 @contextmanager
-def gunicorn(env=None, workers=2, app=None, port=None, log_path=None, args=()):
+def gunicorn(env=None, workers=2, app=None, port=None, log_path=None, args=(), certificate=None):
     """Run gunicorn with sessionlab.gunicorn_conf; yield a Server, stop it on exit.
 
     env adds FLASK_* (or other) variables; app names another WSGI app
     ("module:callable"); the log goes to log_path, or to a temporary file that is
-    deleted when the server stops.
+    deleted when the server stops. With a Certificate it serves HTTPS.
     """
     port = port or free_port()
     temporary_log = log_path is None
@@ -68,6 +103,7 @@ def gunicorn(env=None, workers=2, app=None, port=None, log_path=None, args=()):
         "-c", "python:sessionlab.gunicorn_conf",
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
+        *(certificate.gunicorn_args() if certificate else []),
         *args,
         *([app] if app else []),
     ]  # fmt: skip
@@ -75,7 +111,8 @@ def gunicorn(env=None, workers=2, app=None, port=None, log_path=None, args=()):
         process = subprocess.Popen(
             command, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    scheme = "https" if certificate else "http"
+    server = Server(f"{scheme}://127.0.0.1:{port}", process, log_path, certificate)
     try:
         wait_until_ready(server)
         yield server

@@ -1,0 +1,18 @@
+"""axe-core, as axe-playwright-python ships it, run on the page a browser shows."""
+
+from axe_playwright_python.base import AXE_SCRIPT, AxeResults
+
+# The rules whose outcome depends on colours; the others read the page's structure.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+def check(page, rules=None):
+    """axe-core's violations on the page as it is now (only those rules, if given), as text."""
+    # Loaded once per document: parsing the script costs as much as a run.
+    if not page.evaluate("typeof axe === 'object'"):
+        page.evaluate(AXE_SCRIPT)
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    results = AxeResults(page.evaluate("options => axe.run(document, options)", options))
+    return results.generate_report() if results.violations_count else ""

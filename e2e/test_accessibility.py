@@ -1,0 +1,52 @@
+"""axe-core finds no violation on any page, in any state, language or theme.
+
+In Chromium only, and on one store, to keep the suite fast; the inspector, whose markup
+differs on a server store, once more there.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from . import axe
+from .actions import set_email
+from .tour import inspector, tour
+
+LOCALES = {"en": "en-US", "es": "es-ES", "fr": "fr-FR", "de": "de-DE"}
+# Each theme only swaps colours (light-dark() in style.css): the dark pass needs only the
+# rules about colour.
+THEMES = {"light": None, "dark": axe.COLOUR_RULES}
+
+pytestmark = pytest.mark.only_browser("chromium")
+
+
+def violations_in_each_theme(page, state):
+    """{"state, theme": axe's report} for each theme in which axe finds something."""
+    found = {}
+    for theme, rules in THEMES.items():
+        page.emulate_media(color_scheme=theme)
+        if report := axe.check(page, rules):
+            found[f"{state}, {theme}"] = report
+    return found
+
+
+@pytest.mark.one_store
+@pytest.mark.parametrize("language", LOCALES)
+def test_no_page_in_any_state_has_violations(new_context, language):
+    """The whole tour (forms refused, 404, full cart…) in one language, light and dark."""
+    page = new_context(locale=LOCALES[language]).new_page()
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    found = {}
+    for state in tour(page):
+        found |= violations_in_each_theme(page, state)
+    assert not found, "\n".join(f"{where}:\n{report}" for where, report in found.items())
+
+
+@pytest.mark.server_stores
+def test_inspector_on_a_server_store_has_no_violations(page):
+    """The inspector showing a record on the server, and refusing a value, light and dark."""
+    set_email(page, "ada@example.com")
+    found = {}
+    for state in inspector(page):
+        found |= violations_in_each_theme(page, state)
+    assert not found, "\n".join(f"{where}:\n{report}" for where, report in found.items())
