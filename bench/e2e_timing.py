@@ -1,9 +1,12 @@
 """The e2e suite's cost, to compare changes by: `python -m bench.e2e_timing` from the repo root.
 
-Reports, per browser, the wall time of `pytest e2e -n auto` and the median
-cost of a new browser context plus its first page load (without and with a
-Playwright trace, which the suite records for every test). The machine's load
-average is printed too: figures from a busy machine do not compare.
+Runs the e2e suite once in every browser, as `./lab test` does (pytest-xdist,
+--dist loadgroup, 2 workers by default), and reports its wall time and the time
+its tests took per browser and per file. Then the median cost of a new browser
+context plus its first page load, without and with a trace as the suite records
+it. With --whole it also times the whole pytest phase of `./lab test` (tests/
+and e2e/). The load average is printed with each figure: figures from a busy
+machine do not compare.
 """
 
 import argparse
@@ -14,36 +17,60 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ElementTree
+from collections import defaultdict
 from contextlib import ExitStack
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from e2e.browsers import launch_args
+from e2e.browsers import launch_args, over_bidi
 from e2e.servers import Servers
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSERS = ("chromium", "firefox")
 
 
-def time_suite(browser, output):
-    """Run the e2e suite on one browser; return (seconds, whether it passed)."""
-    command = [sys.executable, "-m", "pytest", "e2e", "-n", "auto", "-q", "-p", "no:cacheprovider"]
-    command += ["--browser", browser, "--output", str(output)]
+def run_pytest(args, workers, output):
+    """Run pytest with args on xdist workers; return its wall time, success and load average."""
+    command = [sys.executable, "-m", "pytest", *args, "-n", str(workers), "--dist", "loadgroup"]
+    command += ["-q", "-p", "no:cacheprovider", "--output", str(output)]
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if result.returncode:
         print(result.stdout[-3000:], file=sys.stderr)
-    return seconds, result.returncode == 0
+    return {"seconds": seconds, "passed": result.returncode == 0, "load_average": load}
+
+
+def test_times(junit_xml):
+    """{(browser, file): seconds} summed over the tests of a JUnit XML report."""
+    times = defaultdict(float)
+    for case in ElementTree.parse(junit_xml).getroot().iter("testcase"):
+        browser = next((name for name in BROWSERS if f"[{name}" in case.get("name")), "-")
+        module = case.get("classname").rsplit(".", 1)[-1]
+        times[browser, f"{module}.py"] += float(case.get("time"))
+    return times
+
+
+def time_suite(names, workers, scratch):
+    """Wall time of the e2e suite in browsers names, and its tests' time per browser and file."""
+    junit_xml = scratch / "e2e.xml"
+    args = ["e2e", *[f"--browser={name}" for name in names], f"--junitxml={junit_xml}"]
+    run = run_pytest(args, workers, scratch / "e2e-output")
+    times = test_times(junit_xml)
+    run["files"] = {f"{browser} {file}": seconds for (browser, file), seconds in times.items()}
+    return run
 
 
 def first_load(browser, url, traced):
     """Seconds from asking for a new context to its first page having loaded."""
     start = time.perf_counter()
     context = browser.new_context()
-    if traced:  # as pytest-playwright starts its traces
-        context.tracing.start(screenshots=True, snapshots=True, sources=True)
+    if traced:  # as e2e/conftest.py traces: screenshots, except over WebDriver BiDi
+        screenshots = not over_bidi(launch_args(browser.browser_type))
+        context.tracing.start(screenshots=screenshots, snapshots=True, sources=True)
     context.new_page().goto(url)
     seconds = time.perf_counter() - start
     if traced:
@@ -67,61 +94,96 @@ def time_first_loads(names, loads, warmup, log_dir):
         for name in names:
             browser_type = getattr(playwright, name)
             browser = browser_type.launch(**launch_args(browser_type))
-            figures[name] = {
-                kind: median_first_load(browser, url, kind == "traced", loads, warmup)
-                for kind in ("plain", "traced")
-            }
+            figures[name] = {"load_average": os.getloadavg()[0]}
+            for kind in ("plain", "traced"):
+                figures[name][kind] = median_first_load(
+                    browser, url, kind == "traced", loads, warmup
+                )
             browser.close()
     return figures
 
 
-def table(results):
-    """The results as a Markdown table."""
+def suite_table(suite, names):
+    """The suite's wall time and its tests' time per browser and file, as a Markdown table."""
+    files = sorted({key.split(" ", 1)[1] for key in suite["files"]})
+    lines = [f"| File | {' | '.join(names)} |", "|---|" + "--:|" * len(names)]
+    for file in [*files, "all files"]:
+        cells = [
+            sum(s for key, s in suite["files"].items() if key.startswith(f"{name} "))
+            if file == "all files"
+            else suite["files"].get(f"{name} {file}", 0)
+            for name in names
+        ]
+        lines.append(f"| {file} | " + " | ".join(f"{cell:.1f} s" for cell in cells) + " |")
+    status = "" if suite["passed"] else " (FAILED)"
+    lines.append(
+        f"\nWall time: {suite['seconds']:.1f} s{status} (load average {suite['load_average']:.1f})"
+    )
+    return "\n".join(lines)
+
+
+def first_load_table(figures):
+    """The median new context + first load per browser, as a Markdown table."""
     lines = [
-        "| Browser | Suite wall time | New context + first load | The same, traced |",
-        "|---|---|---|---|",
+        "| Browser | New context + first load | The same, traced | Load average |",
+        "|---|--:|--:|--:|",
     ]
-    for name, figures in results["browsers"].items():
-        suite = figures.get("suite_seconds")
-        status = "" if figures.get("suite_passed", True) else " (FAILED)"
+    for name, figure in figures.items():
         lines.append(
-            f"| {name} | {f'{suite:.1f} s{status}' if suite else '-'} "
-            f"| {figures['plain'] * 1000:.0f} ms | {figures['traced'] * 1000:.0f} ms |"
+            f"| {name} | {figure['plain'] * 1000:.0f} ms | {figure['traced'] * 1000:.0f} ms"
+            f" | {figure['load_average']:.1f} |"
         )
     return "\n".join(lines)
 
 
+def measure(options, names, scratch):
+    """Every figure options ask for, as a dict."""
+    results = {"date": time.strftime("%Y-%m-%d %H:%M:%S %z"), "cores": os.cpu_count()}
+    if not options.no_suite:
+        results["suite"] = time_suite(names, options.workers, scratch)
+    if options.whole:
+        results["whole"] = run_pytest([], options.workers, scratch / "whole-output")
+    results["first_loads"] = time_first_loads(
+        names, options.loads, options.warmup, scratch / "servers"
+    )
+    return results
+
+
+def report(results, names):
+    """The results as Markdown."""
+    parts = []
+    if "suite" in results:
+        parts.append(
+            f"e2e suite, time of its tests per file:\n\n{suite_table(results['suite'], names)}"
+        )
+    if "whole" in results:
+        whole = results["whole"]
+        status = "" if whole["passed"] else " (FAILED)"
+        parts.append(
+            f"Whole pytest phase of ./lab test: {whole['seconds']:.1f} s{status}"
+            f" (load average {whole['load_average']:.1f})"
+        )
+    parts.append(first_load_table(results["first_loads"]))
+    parts.append(f"{results['cores']} cores; {results['date']}")
+    return "\n\n".join(parts)
+
+
 def main():
-    """Measure, print the table, and write the figures as JSON if asked."""
+    """Measure, print the report, and write the figures as JSON if asked."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--browser", action="append", choices=BROWSERS, help="default: both")
+    parser.add_argument("--workers", type=int, default=2, help="pytest-xdist workers (default 2)")
     parser.add_argument("--loads", type=int, default=20, help="timed first loads per browser")
     parser.add_argument("--warmup", type=int, default=3, help="untimed first loads before them")
-    parser.add_argument("--no-suite", action="store_true", help="skip the suite wall times")
+    parser.add_argument("--no-suite", action="store_true", help="skip the e2e suite's run")
+    parser.add_argument("--whole", action="store_true", help="also time ./lab test's pytest phase")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
     names = options.browser or list(BROWSERS)
 
     with tempfile.TemporaryDirectory(prefix="e2e-timing-") as scratch:
-        results = {
-            "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
-            "cores": os.cpu_count(),
-            "load_average_before": os.getloadavg(),
-            "browsers": time_first_loads(
-                names, options.loads, options.warmup, Path(scratch) / "servers"
-            ),
-        }
-        if not options.no_suite:
-            for name in names:
-                seconds, passed = time_suite(name, Path(scratch) / name)
-                results["browsers"][name].update(suite_seconds=seconds, suite_passed=passed)
-    results["load_average_after"] = os.getloadavg()
-
-    print(table(results))
-    print(
-        f"\n{results['cores']} cores; load average {results['load_average_before'][0]:.1f}"
-        f" before, {results['load_average_after'][0]:.1f} after; {results['date']}"
-    )
+        results = measure(options, names, Path(scratch))
+    print(report(results, names))
     if options.json:
         options.json.write_text(json.dumps(results, indent=2) + "\n")
 
