@@ -4,6 +4,7 @@ import http.cookiejar
 import re
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 import zipfile
@@ -77,9 +78,19 @@ def test_email_deleted_through_one_worker_is_gone_for_every_worker(server):
     assert all("Please enter your email" in page for page in pages)
 
 
+def logged(server, line, seconds=5):
+    """Whether line shows in the server's log within seconds."""
+    # The worker writes its access-log line just after the response, so the client
+    # may read the log a moment before the line is there.
+    deadline = time.monotonic() + seconds
+    while line not in server.log() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return line in server.log()
+
+
 def test_gunicorn_logs_each_request_to_stdout(server):
     browser().open(server.url + "/get_email").read()
-    assert '"GET /get_email HTTP/1.1" 200' in server.log()
+    assert logged(server, '"GET /get_email HTTP/1.1" 200')
 
 
 def test_wheel_ships_the_templates_and_static_files(tmp_path):
