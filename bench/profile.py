@@ -87,8 +87,9 @@ def main(argv=None):
     parser.add_argument("names", nargs="*", help="case names to profile (see bench/cases.py)")
     parser.add_argument("--requests", type=int, default=200, help="requests per batch")
     parser.add_argument("--top", type=int, default=40, help="functions to list")
+    parser.add_argument("--only", help="only the cases whose name holds this (plus baselines)")
     options = parser.parse_args(argv)
-    measured = cases.PAGES + cases.REDIS_CASES + cases.GROWTH
+    measured = [case for case in cases.select(options.only) if case.workers == cases.WORKERS]
     unknown = set(options.names) - {case.name for case in measured}
     if unknown:
         parser.error(f"no such case: {', '.join(sorted(unknown))}")

@@ -88,7 +88,7 @@ def test_plain_http_is_served_when_cookies_are_not_secure(client):
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_talisman_leaves_the_cookie_insecure_unless_configured(visitor):
+def test_cookie_is_not_secure_unless_configured(visitor):
     response = visitor.set_email("ada@example.com")
     assert "Secure" not in visitor.cookie_header(response.history[0])
 
@@ -119,7 +119,14 @@ def test_secure_setting_sends_hsts_and_secure_cookies_over_https(tmp_path, monke
     assert "Secure" in response.headers["Set-Cookie"]
 
 
-def test_talisman_keeps_the_configured_samesite(tmp_path, monkeypatch):
+def test_secure_setting_sends_hsts_behind_a_proxy_that_says_https(tmp_path, monkeypatch):
+    client = secure_client(tmp_path, monkeypatch)
+    response = client.get("/get_email", headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 200
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_configured_samesite_is_kept(tmp_path, monkeypatch):
     app = production_app(
         monkeypatch, tmp_path, SECRET_KEY=SECRET_KEY, SESSION_COOKIE_SAMESITE="Strict"
     )

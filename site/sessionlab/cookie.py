@@ -3,11 +3,28 @@
 from datetime import UTC, datetime
 
 from flask import current_app
+from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired
 from werkzeug.http import dump_cookie
 
 # Bytes kept free under the size limit for a flashed message after a change.
 FLASH_HEADROOM = 200
+
+
+class SignedCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer made once per set of keys.
+
+    Flask makes a new one for every request, on the way in and again on the way out.
+    """
+
+    signing_keys = signing_serializer = None
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys != self.signing_keys:
+            self.signing_keys = keys
+            self.signing_serializer = super().get_signing_serializer(app)
+        return self.signing_serializer
 
 
 def serializer():

@@ -1,7 +1,6 @@
 """Security headers on every response, and a refusal to run with a weak secret key."""
 
-from flask import request
-from flask_talisman import DENY, Talisman
+from flask import redirect, request
 
 MIN_KEY_BYTES = 32
 HOW_TO_FIX = (
@@ -34,6 +33,18 @@ CONTENT_SECURITY_POLICY = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+# The same on every response, so written once here rather than rebuilt for each
+# (as flask-talisman, which this replaces, did: a fifth of a bare route's time here).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "; ".join(f"{k} {v}" for k, v in CONTENT_SECURITY_POLICY.items()),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # The full address only to our own pages: Flask-WTF checks it on HTTPS forms.
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "browsing-topics=()",
+}
+# Over HTTPS: browsers must use HTTPS for this host, and its subdomains, for a year.
+STRICT_TRANSPORT_SECURITY = "max-age=31556926; includeSubDomains"
 
 
 def key_problem(key):
@@ -76,6 +87,25 @@ def check_secret_keys(app):
         raise RuntimeError(message)
 
 
+def over_https():
+    """Whether the browser reached us over HTTPS, directly or through a proxy that says so."""
+    return request.is_secure or request.headers.get("X-Forwarded-Proto") == "https"
+
+
+def redirect_to_https():
+    """Send a plain-HTTP request to the same address over HTTPS."""
+    if not over_https():
+        return redirect(request.url.replace("http://", "https://", 1))
+
+
+def add_security_headers(response):
+    """Send the security headers, and HSTS over HTTPS."""
+    response.headers.extend(SECURITY_HEADERS)
+    if over_https():
+        response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+    return response
+
+
 def keep_out_of_caches(response):
     """Let no cache store or share a page built from someone's session."""
     # Static files may be cached; their error pages show the layout, which reads the session.
@@ -90,18 +120,9 @@ def init_app(app):
     # Flask-WTF signs form tokens with one key; given a list it signs with the last and
     # accepts them all, so a form loaded just before a key rotation can still be sent.
     app.config.setdefault("WTF_CSRF_SECRET_KEY", [*fallback_keys(app.config), app.secret_key])
-    secure = app.config["SESSION_COOKIE_SECURE"]
-    Talisman(
-        app,
-        # HTTPS is the deployer's choice, made with SESSION_COOKIE_SECURE; Talisman
-        # must neither force it nor change the cookie settings on its own.
-        force_https=secure,
-        session_cookie_secure=secure,
-        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
-        session_cookie_http_only=app.config["SESSION_COOKIE_HTTPONLY"],
-        frame_options=DENY,
-        content_security_policy=CONTENT_SECURITY_POLICY,
-        # The full address only to our own pages: Flask-WTF checks it on HTTPS forms.
-        referrer_policy="same-origin",
-    )
+    # HTTPS is the deployer's choice, made with SESSION_COOKIE_SECURE (a secure
+    # cookie is never sent back over plain HTTP); debug servers stay on HTTP.
+    if app.config["SESSION_COOKIE_SECURE"] and not app.debug:
+        app.before_request(redirect_to_https)
+    app.after_request(add_security_headers)
     app.after_request(keep_out_of_caches)

@@ -35,7 +35,7 @@ class CookieStore:
     errors = ()
 
     def init_app(self, app):
-        """Nothing to set up: Flask's session interface is the default."""
+        app.session_interface = cookie.SignedCookieSessions()
 
     def location(self):
         return None
