@@ -4,8 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
 from . import stores
-from .catalog import PRODUCTS
-from .forms import MAX_QUANTITY, CartAddForm, CartUpdateForm, EmptyForm, ProductForm
+from .catalog import PRODUCTS, in_page_language
+from .forms import MAX_QUANTITY, CartAddForm, CartUpdateForm, ProductForm
 
 bp = Blueprint("cart", __name__)
 
@@ -19,7 +19,7 @@ def cart_lines():
             "quantity": cart[product.id],
             "total": product.price * cart[product.id],
         }
-        for product in PRODUCTS.values()
+        for product in in_page_language().values()
         if product.id in cart
     ]
 
@@ -50,8 +50,6 @@ def show_cart(errors=(), status=200):
         lines=lines,
         grand_total=sum(line["total"] for line in lines),
         errors=errors,
-        update_form=CartUpdateForm(),
-        clear_form=EmptyForm(),
     ), status
 
 
@@ -66,7 +64,8 @@ def cart_full():
 @bp.get("/products")
 def products():
     """List the catalogue, each product with an add-to-cart form."""
-    return render_template("cart/products.html", products=PRODUCTS.values(), form=CartAddForm())
+    products = in_page_language().values()
+    return render_template("cart/products.html", products=products)
 
 
 @bp.get("/cart")

@@ -53,10 +53,6 @@ class PermanentForm(TextForm):
     )
 
 
-class EmptyForm(TextForm):
-    """A form with nothing but its CSRF token, for buttons that clear things."""
-
-
 def whole_number(minimum):
     """Validate a whole number between minimum and MAX_QUANTITY."""
 

@@ -3,15 +3,11 @@
 from babel import Locale
 from flask import request, session
 from flask_babel import Babel, get_locale, get_translations
-from jinja2 import pass_context
 from markupsafe import Markup
 
 from .forms import LANGUAGES
 
 babel = Babel()
-PAGE_TRANSLATIONS = "_page_translations"
-
-
 # Parsed once: Flask-Babel would parse the selector's answer again on every request.
 LOCALES = {language: Locale.parse(language) for language in LANGUAGES}
 
@@ -24,59 +20,40 @@ def select_locale():
     return LOCALES[chosen]
 
 
-# Translations by language, kept here too: Flask-Babel's own lookup took 7 µs a page.
-TRANSLATIONS = {}
+class Translator:
+    """_() for the pages of one language: what Flask-Babel's template gettext does, faster.
+
+    Flask-Babel's looks the translations up again for every string (7 µs), and Jinja
+    wraps it twice; a page has a dozen strings, a full cart over a hundred. Jinja
+    calls a plain callable such as this one directly, where a function that takes
+    the template's context gets a copy of it for each call made inside a loop.
+    """
+
+    def __init__(self, translations):
+        self.translations = translations
+
+    def __call__(self, string, **variables):
+        # Trusted markup, as Jinja's gettext makes it: every template here is HTML.
+        text = Markup(self.translations.ugettext(string))
+        # Formatting with no variables changes nothing but "%%", which Jinja's
+        # gettext turns into "%"; a Markup takes a microsecond to format.
+        return text % variables if variables or "%" in text else text
+
+
+TRANSLATORS = {}  # by language, made on a page in that language
 
 
 def page_language():
-    """The page's language, and its translations, looked up once per rendered page."""
+    """The page's language, and _() in it, looked up once per rendered page.
+
+    Macros imported without the page's context use Flask-Babel's _() instead.
+    """
     language = str(get_locale())
-    if language not in TRANSLATIONS:
-        TRANSLATIONS[language] = get_translations()
-    return {"lang": language, PAGE_TRANSLATIONS: TRANSLATIONS[language]}
-
-
-def translations_of(context):
-    """The page's translations; macros imported without context look them up again."""
-    return context.get(PAGE_TRANSLATIONS) or get_translations()
-
-
-def from_page(method):
-    """A template gettext function that calls method on the page's translations.
-
-    Flask-Babel's own looks the translations up again for every string: 15% of
-    /get_email's time, more on pages with many strings.
-    """
-
-    @pass_context
-    def translate(context, *args):
-        return getattr(translations_of(context), method)(*args)
-
-    return translate
-
-
-@pass_context
-def gettext(context, string, **variables):
-    """_() in templates: what Jinja's newstyle gettext does, in one call instead of three.
-
-    A page has a dozen or more of these, and Jinja's own went through two wrappers.
-    """
-    text = translations_of(context).ugettext(string)
-    if context.eval_ctx.autoescape:
-        text = Markup(text)  # translations are trusted, as Jinja trusts them
-    # Formatting with no variables changes nothing but "%%" (which Jinja's gettext
-    # turns into "%"), and a Markup takes a microsecond to format.
-    return text % variables if variables or "%" in text else text
+    if language not in TRANSLATORS:
+        TRANSLATORS[language] = Translator(get_translations())
+    return {"lang": language, "_": TRANSLATORS[language]}
 
 
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
     app.context_processor(page_language)
-    app.jinja_env.install_gettext_callables(
-        gettext=from_page("ugettext"),
-        ngettext=from_page("ungettext"),
-        pgettext=from_page("upgettext"),
-        npgettext=from_page("unpgettext"),
-        newstyle=True,
-    )
-    app.jinja_env.globals["_"] = gettext

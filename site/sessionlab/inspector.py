@@ -13,7 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from . import cookie, stores
-from .forms import EmptyForm, PermanentForm
+from .forms import PermanentForm
 
 bp = Blueprint("inspector", __name__)
 
@@ -39,7 +39,6 @@ def show_inspector(permanent_form, status=200):
         "inspector/session.html",
         facts=facts(),
         permanent_form=permanent_form,
-        clear_form=EmptyForm(),
     ), status
 
 
