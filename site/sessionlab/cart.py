@@ -1,6 +1,10 @@
 """A shopping cart kept in the session as {product id: quantity}."""
 
+from functools import lru_cache
+from typing import NamedTuple
+
 from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from . import stores
@@ -10,12 +14,43 @@ from .forms import MAX_QUANTITY, CartAddForm, CartUpdateForm, ProductForm
 bp = Blueprint("cart", __name__)
 
 
+class FormLabels(NamedTuple):
+    quantity: str
+    update: str
+    remove: str
+    add: str
+
+
+@lru_cache(maxsize=16)
+def form_labels(language):
+    """Each product's form labels ("Quantity of Cap", "Remove Cap"...) in language, made once.
+
+    Formatting three of them on each line took a quarter of a 20-line cart's time.
+    """
+    with force_locale(language):
+        return {
+            product.id: FormLabels(
+                quantity=_("Quantity of %(name)s", name=product.name),
+                update=_("Update %(name)s", name=product.name),
+                remove=_("Remove %(name)s", name=product.name),
+                add=_("Add %(name)s to cart", name=product.name),
+            )
+            for product in PRODUCTS.values()
+        }
+
+
+def page_form_labels():
+    return form_labels(str(get_locale()))
+
+
 def cart_lines():
-    """The cart's lines with their products and line totals, in catalogue order."""
+    """The cart's lines with their products, form labels and line totals, in catalogue order."""
     cart = session.get("cart", {})
+    labels = page_form_labels()
     return [
         {
             "product": product,
+            "labels": labels[product.id],
             "quantity": cart[product.id],
             "total": product.price * cart[product.id],
         }
@@ -65,7 +100,7 @@ def cart_full():
 def products():
     """List the catalogue, each product with an add-to-cart form."""
     products = in_page_language().values()
-    return render_template("cart/products.html", products=products)
+    return render_template("cart/products.html", products=products, labels=page_form_labels())
 
 
 @bp.get("/cart")
