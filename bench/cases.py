@@ -11,7 +11,15 @@ OTHER_WORKERS = (1, 4)
 GROWTH_SIZES = (500, 1000, 2000, 4000)  # cookie bytes; the plain email session is ~150
 
 EMAIL = "ada@example.com"
-CART = {product_id: number for number, product_id in enumerate(list(PRODUCTS)[:20], start=1)}
+CART_SWEEP = (1, 5, 10, 20)  # cart lines: what each line costs
+
+
+def cart_of(lines):
+    """A cart of that many lines, the products in catalogue order, quantities 1, 2, 3..."""
+    return {product_id: number for number, product_id in enumerate(list(PRODUCTS)[:lines], start=1)}
+
+
+CART = cart_of(20)
 PREFERENCES = {"lang": "fr", "currency": "EUR", "theme": "dark"}
 
 CEILING = "ceiling"
@@ -43,7 +51,11 @@ class Case:
     fresh_visitors: bool = False  # every request from a visitor of its own (see visitor_pool)
 
 
-GET_TARGETS = {"min_ceiling": 0.6, "min_peer": 2.0}
+# Issue 14's targets: fractions of the ceiling's requests per second (multiples of the peer's).
+GET_TARGETS = {"min_ceiling": 0.6, "min_peer": 2.0}  # /get_email
+FORM_PAGE_TARGET = {"min_ceiling": 0.45}  # /preferences and /session
+CART_TARGET = {"min_ceiling": 0.3}  # /cart with 20 lines
+WRITE_TARGET = {"min_ceiling": 0.5}  # POST /cart/add
 REDIS_GET_TARGET = 0.8  # issue 11: a Redis-store GET page at least 0.8 of its cookie twin's req/s
 WELCOME = f"Welcome {EMAIL}!"
 
@@ -69,7 +81,7 @@ PAGES = [
         "/cart",
         {"email": EMAIL, "cart": CART},
         expect=f'data-product="{list(CART)[-1]}"',
-        **GET_TARGETS,
+        **CART_TARGET,
     ),
     Case(
         "/preferences",
@@ -77,7 +89,7 @@ PAGES = [
         "/preferences",
         {"email": EMAIL, **PREFERENCES},
         expect='data-theme="dark"',
-        **GET_TARGETS,
+        **FORM_PAGE_TARGET,
     ),
     Case(
         "/session",
@@ -85,7 +97,7 @@ PAGES = [
         "/session",
         {"email": EMAIL, "cart": CART, **PREFERENCES},
         expect='data-testid="payload"',
-        **GET_TARGETS,
+        **FORM_PAGE_TARGET,
     ),
     Case(
         ADD_TO_CART,
@@ -96,8 +108,8 @@ PAGES = [
         form_page="/products",
         status=302,
         expect="/products",
-        min_ceiling=0.5,
         fresh_visitors=True,
+        **WRITE_TARGET,
     ),
 ]
 
@@ -123,6 +135,21 @@ GROWTH = [
     for size in GROWTH_SIZES
 ]
 
+CART_LINES = [
+    replace(
+        case,
+        name=f"/cart, {lines} line{'s' if lines > 1 else ''}",
+        session={"email": EMAIL, "cart": cart_of(lines)},
+        expect=f'data-product="{list(cart_of(lines))[-1]}"',
+        min_ceiling=None,
+        group="cart lines",
+    )
+    for case in PAGES
+    if case.name == CART_PAGE
+    for lines in CART_SWEEP
+    if lines != len(CART)
+]
+
 WORKER_COUNTS = [
     replace(case, workers=workers, group="workers")
     for workers in OTHER_WORKERS
@@ -130,7 +157,12 @@ WORKER_COUNTS = [
     if case.name in (CEILING, PEER, GREETING)
 ]
 
-ALL = PAGES + REDIS_CASES + GROWTH + WORKER_COUNTS
+ALL = PAGES + REDIS_CASES + GROWTH + CART_LINES + WORKER_COUNTS
+
+
+def cart_lines(case):
+    """How many lines the cart of a /cart case holds, or None for another page."""
+    return len(case.session["cart"]) if case.path == "/cart" and case.store == "cookie" else None
 
 
 def select(only=None):

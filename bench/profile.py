@@ -2,6 +2,7 @@
 
     python -m bench.profile                      app time per request of every page
     python -m bench.profile "/cart, 20 lines"    and a cProfile of that page
+    python -m bench.profile --only /cart         only the cases whose name holds /cart
 
 The times are CPU time per request, the best of several batches, so that other
 work on the machine disturbs them less than the benchmark's figures. The
@@ -20,6 +21,7 @@ from contextlib import ExitStack
 from werkzeug.test import EnvironBuilder
 
 from . import cases, ceiling, redis_store, seed
+from .report import per_line
 from .sessions import FORM_TYPE, SessionMaker, in_process, visitor, visitor_pool
 
 BATCHES = 5
@@ -104,11 +106,18 @@ def main(argv=None):
             store: SessionMaker(secret_key, redis_store.settings(store, redis))
             for store in dict.fromkeys(case.store for case in measured)
         }
+        cart_costs = {}
         for case in measured:
             make_request = request_maker(case, apps, makers[case.store], visitors_needed)
-            print(f"{case.name:32} {cpu_ms(make_request, options.requests):7.3f} ms", flush=True)
+            ms = cpu_ms(make_request, options.requests)
+            print(f"{case.name:32} {ms:7.3f} ms", flush=True)
+            if cases.cart_lines(case):
+                cart_costs[cases.cart_lines(case)] = ms
             if case.name in options.names:
                 profile(make_request, options.requests, options.top)
+    if len(cart_costs) > 1:
+        slope, intercept = per_line(cart_costs)
+        print(f"cart: {slope:.3f} ms per line, {intercept:.3f} ms for the rest of the page")
 
 
 if __name__ == "__main__":

@@ -3,13 +3,14 @@
 import json
 import os
 import platform
+import statistics
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
 from . import loadgen
-from .cases import CEILING, PEER, REDIS, Case
+from .cases import CEILING, PEER, REDIS, WORKERS, Case, cart_lines
 from .chart import chart
 from .redis_store import CpuTime
 
@@ -141,6 +142,32 @@ def targets_summary(results):
     return f"Targets met: {sum(checks)} of {len(checks)}."
 
 
+def per_line(costs):
+    """The least-squares slope of {lines: ms} and its intercept: ms per line, ms of the rest."""
+    fit = statistics.linear_regression(list(costs), list(costs.values()))
+    return fit.slope, fit.intercept
+
+
+def cart_line_cost(results):
+    """What one more cart line costs a worker, from the /cart cases' requests per second.
+
+    A worker spends workers / rps seconds on each request while the server is saturated.
+    """
+    costs = {
+        cart_lines(result.case): 1000 * WORKERS / result.measurement.rps
+        for result in results
+        if cart_lines(result.case) and result.case.workers == WORKERS
+    }
+    if len(costs) < 2:
+        return ""
+    slope, intercept = per_line(costs)
+    sweep = ", ".join(f"{lines}: {ms:.2f} ms" for lines, ms in sorted(costs.items()))
+    return (
+        f"Cost per cart line: {slope:.3f} ms of a worker's time per request and line, "
+        f"{intercept:.2f} ms for the rest of the page (least squares over {sweep})."
+    )
+
+
 def store_facts(facts):
     """Where the sessions were kept, for the results file."""
     cookie = "in Flask's signed cookie"
@@ -177,6 +204,8 @@ def markdown(results, facts, settings):
             "core and per request (the machine's cores are shared by gunicorn, wrk and Redis).",
             "",
             table(results),
+            "",
+            cart_line_cost(results),
             "",
             targets_summary(results),
             "",

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from . import stores
 from .catalog import PRODUCTS, in_page_language
 from .forms import MAX_QUANTITY, CartAddForm, CartUpdateForm, ProductForm
+from .money import price_formatter
 
 bp = Blueprint("cart", __name__)
 
@@ -85,6 +86,7 @@ def show_cart(errors=(), status=200):
         lines=lines,
         grand_total=sum(line["total"] for line in lines),
         errors=errors,
+        format_price=price_formatter(),
     ), status
 
 
@@ -100,7 +102,12 @@ def cart_full():
 def products():
     """List the catalogue, each product with an add-to-cart form."""
     products = in_page_language().values()
-    return render_template("cart/products.html", products=products, labels=page_form_labels())
+    return render_template(
+        "cart/products.html",
+        products=products,
+        labels=page_form_labels(),
+        format_price=price_formatter(),
+    )
 
 
 @bp.get("/cart")

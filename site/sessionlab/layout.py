@@ -11,7 +11,6 @@ from markupsafe import Markup
 
 from . import stores
 from .forms import LANGUAGES, THEMES
-from .money import page_currency
 
 
 @dataclass(frozen=True)
@@ -101,5 +100,4 @@ def template_url_for(endpoint, **values):
 
 def init_app(app):
     app.context_processor(layout_context)
-    app.context_processor(page_currency)
     app.add_template_global(template_url_for, "url_for")

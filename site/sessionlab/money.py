@@ -37,13 +37,9 @@ def format_price(amount):
     return converted_price(amount, current_currency(), str(get_locale()))
 
 
-def page_currency():
-    """The page's currency, and format_price for the page's prices, looked up once per page.
+def price_formatter():
+    """format_price for a page's prices, with the currency and language looked up once.
 
-    A 20-line cart shows 41 prices; looking the currency and language up for each took 3 µs.
+    A 20-line cart shows 41 prices; looking both up again for each took 3 µs.
     """
-    currency, language = current_currency(), str(get_locale())
-    return {
-        "currency": currency,
-        "format_price": partial(converted_price, currency=currency, locale=language),
-    }
+    return partial(converted_price, currency=current_currency(), locale=str(get_locale()))
