@@ -1,5 +1,6 @@
 """A shopping cart kept in the session as {product id: quantity}."""
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -8,7 +9,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from . import stores
-from .catalog import PRODUCTS, in_page_language
+from .catalog import PRODUCTS, Product, in_page_language
 from .forms import MAX_QUANTITY, CartAddForm, CartUpdateForm, ProductForm
 from .money import price_formatter
 
@@ -44,17 +45,19 @@ def page_form_labels():
     return form_labels(str(get_locale()))
 
 
+class CartLine(NamedTuple):
+    product: Product
+    labels: FormLabels
+    quantity: int
+    total: Decimal
+
+
 def cart_lines():
     """The cart's lines with their products, form labels and line totals, in catalogue order."""
     cart = session.get("cart", {})
     labels = page_form_labels()
     return [
-        {
-            "product": product,
-            "labels": labels[product.id],
-            "quantity": cart[product.id],
-            "total": product.price * cart[product.id],
-        }
+        CartLine(product, labels[product.id], cart[product.id], product.price * cart[product.id])
         for product in in_page_language().values()
         if product.id in cart
     ]
@@ -84,7 +87,7 @@ def show_cart(errors=(), status=200):
     return render_template(
         "cart/cart.html",
         lines=lines,
-        grand_total=sum(line["total"] for line in lines),
+        grand_total=sum(line.total for line in lines),
         errors=errors,
         format_price=price_formatter(),
     ), status
