@@ -20,6 +20,8 @@ def pytest_generate_tests(metafunc):
             stores = ["cookie"]
         elif metafunc.definition.get_closest_marker("server_stores"):
             stores = SERVER_STORES
+        elif metafunc.definition.get_closest_marker("redis_only"):
+            stores = ["redis"]
         metafunc.parametrize("store", stores)
 
 

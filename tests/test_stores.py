@@ -109,6 +109,28 @@ def test_record_ttl_is_not_above_the_lifetime(visitor):
     assert 0 < visitor.client.get("/session.json").json["record"]["ttl_seconds"] <= 60
 
 
+def record_writes(app):
+    """How many SET commands the session's Redis has run so far."""
+    stats = app.session_interface.client.info("commandstats")
+    return stats.get("cmdstat_set", {}).get("calls", 0)
+
+
+@pytest.mark.redis_only
+def test_reading_a_page_leaves_the_record_unwritten(app, visitor):
+    visitor.set_email("ada@example.com")
+    before = record_writes(app)
+    assert visitor.client.get("/get_email").status_code == 200
+    assert record_writes(app) == before
+
+
+@pytest.mark.redis_only
+def test_reading_a_page_renews_a_permanent_record(app, visitor):
+    visitor.set_email("ada@example.com", remember=True)
+    before = record_writes(app)
+    assert visitor.client.get("/get_email").status_code == 200
+    assert record_writes(app) == before + 1
+
+
 @server_stores
 def test_record_over_its_bound_is_refused_with_the_carts_message(app, visitor):
     visitor.set_email("ada@example.com")

@@ -78,6 +78,16 @@ class OutageAware:
             return None
 
 
+def should_write_record(app, session):
+    """Write the record back when it changed, or to keep a permanent session alive.
+
+    Flask-Session writes every record back on every request, pushing its TTL forward;
+    Flask renews only a permanent session's cookie that way. The same rule gives a
+    session the same lifetime on every store, and spares each read a write.
+    """
+    return session.modified or (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"])
+
+
 def refuse_while_store_down():
     """Answer 503 when this request's session could not be read from its store."""
     if "session_store_error" in g:
@@ -92,6 +102,7 @@ class ServerStore:
     def init_app(self, app):
         self.configure(app)
         Session(app)
+        app.session_interface.should_set_storage = should_write_record
         app.session_interface = OutageAware(app.session_interface, self.errors)
         app.before_request(refuse_while_store_down)
 
