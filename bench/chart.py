@@ -5,7 +5,7 @@ from matplotlib.figure import Figure
 
 from .cases import CEILING, GET_TARGETS, GREETING, PEER, WORKERS
 
-# Dashed lines on the pages panel: the requests per second a session GET page must reach.
+# Dashed lines on the pages panel: the requests per second /get_email must reach.
 TARGET_LINES = [
     (CEILING, GET_TARGETS["min_ceiling"], "--"),
     (PEER, GET_TARGETS["min_peer"], ":"),
@@ -31,7 +31,7 @@ def pages_panel(axes, results, base):
             factor * base[name, WORKERS].rps,
             color="#dc2626",
             linestyle=style,
-            label=f"GET page target: {factor:g}× {name}",
+            label=f"/get_email target: {factor:g}× {name}",
         )
     if drawn:
         axes.legend(loc="lower right", fontsize=8)
@@ -87,7 +87,7 @@ def stores_panel(axes, results, base):
     axes.invert_yaxis()
     axes.margins(x=0.25)  # room for the labels
     axes.set(
-        title="Redis store (red) against the cookie store (blue); dashed: GET target",
+        title="Redis (red) against the cookie store (blue); dashed: GET target",
         xlabel="req/s",
     )
 
