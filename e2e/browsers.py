@@ -38,6 +38,28 @@ def system_launch_args(name, build):
     return {"executable_path": build}
 
 
+# A name for 127.0.0.1 that only the browsers the suite launches know. Browsers count
+# 127.0.0.1 and localhost as secure even over plain HTTP, and send Secure cookies there;
+# this name is an ordinary host to them, as a deployment's is (test_https.py).
+NAMED_HOST = "sessionlab.test"
+
+
+def with_named_host(launch_args):
+    """launch_args plus NAMED_HOST mapped to 127.0.0.1; each browser ignores the other's option.
+
+    Every browser gets it, rather than a browser of its own for the tests that use the
+    name: a Firefox launched again for them, and again after them, cost seconds a switch.
+    """
+    return {
+        **launch_args,
+        "args": [*launch_args.get("args", []), f"--host-resolver-rules=MAP {NAMED_HOST} 127.0.0.1"],
+        "firefox_user_prefs": {
+            **launch_args.get("firefox_user_prefs", {}),
+            "network.dns.localDomains": NAMED_HOST,
+        },
+    }
+
+
 def over_bidi(launch_args):
     """Whether a browser launched with launch_args is driven over WebDriver BiDi."""
     return launch_args.get("channel", "").startswith("moz-")

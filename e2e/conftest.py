@@ -220,7 +220,8 @@ def pytest_runtest_setup(item):
 def browser_type_launch_args(browser_type_launch_args, browser_type):
     """pytest-playwright's launch options, with a system browser where Playwright's is absent."""
     headless = browser_type_launch_args.get("headless", True)
-    return {**browser_type_launch_args, **browsers.launch_args(browser_type, headless)}
+    launch_args = {**browser_type_launch_args, **browsers.launch_args(browser_type, headless)}
+    return browsers.with_named_host(launch_args)
 
 
 def restart_tracing_without_screenshots(context, title):

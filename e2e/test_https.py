@@ -5,21 +5,13 @@ from playwright.sync_api import expect
 
 from sessionlab.launch import throwaway_certificate
 
+from . import browsers
 from .actions import sent_data, sent_session, set_email
 from .cookies import session_cookie
 
-# Browsers count 127.0.0.1 and localhost as secure even over plain HTTP, and send Secure
-# cookies there. A name that only the browser maps to 127.0.0.1 is an ordinary host to
-# it, as a deployment's is; each browser ignores the other's option.
-HOST = "sessionlab.test"
-ON_NAMED_HOST = {
-    "args": [f"--host-resolver-rules=MAP {HOST} 127.0.0.1"],
-    "firefox_user_prefs": {"network.dns.localDomains": HOST},
-}
-
-pytestmark = pytest.mark.parametrize(
-    "browser_type_launch_args", [ON_NAMED_HOST], indirect=True, ids=["named-host"]
-)
+# The suite's browsers map this name to 127.0.0.1 (browsers.with_named_host): over plain
+# HTTP they count 127.0.0.1 itself as secure, and would send a Secure cookie there.
+HOST = browsers.NAMED_HOST
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,11 @@ def dark_system(test):
     """Run test in a browser whose system is in dark mode."""
     # Chromium takes dark mode from the context's color_scheme. Firefox over
     # WebDriver BiDi ignores that, so it gets a browser of its own, launched
-    # with the preference (pytest-playwright's per-test launch options).
+    # with the preference (pytest-playwright's per-test launch options). One
+    # xdist group, so that one worker runs them in a row: each switch between
+    # that browser and the usual one launches a browser again (seconds in Firefox).
     test = pytest.mark.browser_context_args(color_scheme="dark")(test)
+    test = pytest.mark.xdist_group("dark-system")(test)
     return pytest.mark.parametrize(
         "browser_type_launch_args",
         [{"firefox_user_prefs": {"ui.systemUsesDarkTheme": 1}}],
