@@ -42,6 +42,7 @@ def form_labels(language):
 
 
 def page_form_labels():
+    """Each product's form labels in the current page's language."""
     return form_labels(str(get_locale()))
 
 
