@@ -259,11 +259,21 @@ def new_context(new_context, request, pytestconfig, browser_type_launch_args, ou
 def shared_contexts(browser, browser_context_args, pytestconfig, request, browser_name):
     """Contexts for a set-up that a module's tests share: with shared_contexts(n) as contexts.
 
-    They are closed when the block ends; if it raises, each one's trace is kept in
-    test-results/<module>-<browser>/.
+    They are closed when the block ends. Each one's trace is kept in
+    test-results/<module>-<browser>/ if the block raises, or if a test of the module
+    failed while they were open (a fixture that yields inside the block).
     """
     tracing = pytestconfig.option.tracing != "off"
     folder = Path(pytestconfig.option.output) / slugify(f"{request.node.nodeid}-{browser_name}")
+
+    def a_test_failed():
+        module = request.node
+        tests = (item for item in request.session.items if item.getparent(pytest.Module) is module)
+        return any(item.stash.get(FAILED, False) for item in tests)
+
+    def keep_traces(contexts):
+        for index, context in enumerate(contexts if tracing else (), start=1):
+            context.tracing.stop(path=folder / f"trace-{index}.zip")
 
     @contextmanager
     def open_contexts(count):
@@ -273,9 +283,11 @@ def shared_contexts(browser, browser_context_args, pytestconfig, request, browse
         try:
             yield contexts
         except Exception:
-            for index, context in enumerate(contexts if tracing else (), start=1):
-                context.tracing.stop(path=folder / f"trace-{index}.zip")
+            keep_traces(contexts)
             raise
+        else:
+            if a_test_failed():
+                keep_traces(contexts)
         finally:
             for context in contexts:
                 context.close()

@@ -6,6 +6,7 @@ ends use the main server's lifetime of weeks, so they never race a clock.
 """
 
 import time
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
@@ -80,29 +81,46 @@ def test_remember_me_cookie_expires_after_the_lifetime(page):
     assert expires == pytest.approx(time.time() + lifetime, abs=CLOCK_SLACK)
 
 
-def test_browser_stops_sending_an_expired_cookie(page, short_lived_server):
+@pytest.fixture(scope="module")
+def past_the_lifetime(shared_contexts, short_lived_server):
+    """Three visitors of the short-lived server, each in a context of its own, who signed in
+    one after the other and then waited out the session lifetime together.
+
+    One wait serves the three tests below (it was one each, per browser and store). Each
+    test takes its own visitor, which nothing else touches: they stay independent of
+    their order.
+    """
+    with shared_contexts(3) as contexts:
+        remembered, browser_session, copied = (context.new_page() for context in contexts)
+        set_email(remembered, "ada@example.com", remember=True, base=short_lived_server.url)
+        set_email(browser_session, "ada@example.com", base=short_lived_server.url)
+        set_email(copied, "ada@example.com", base=short_lived_server.url)
+        copy = session_cookie(copied.context)
+        outlive_the_lifetime()
+        yield SimpleNamespace(
+            remembered=remembered, browser_session=browser_session, copied=copied, copy=copy
+        )
+
+
+def test_browser_stops_sending_an_expired_cookie(past_the_lifetime):
     """Past its expiry the browser drops the cookie, and the site shows a fresh session."""
-    set_email(page, "ada@example.com", remember=True, base=short_lived_server.url)
-    outlive_the_lifetime()
+    page = past_the_lifetime.remembered  # signed in with "Remember me"
     page.reload()
     expect_fresh_session(page)
     assert sent_session(page)["cookie"] is None
 
 
-def test_server_refuses_a_session_cookie_older_than_the_lifetime(page, short_lived_server):
+def test_server_refuses_a_session_cookie_older_than_the_lifetime(past_the_lifetime):
     """A browser-session cookie is still sent after the lifetime, but the server is done with it."""
-    set_email(page, "ada@example.com", base=short_lived_server.url)
-    outlive_the_lifetime()
+    page = past_the_lifetime.browser_session
     page.reload()
     expect_fresh_session(page)
     assert refused_as_expired(sent_session(page))
 
 
-def test_old_cookie_put_back_with_a_far_future_expiry_is_refused(page, short_lived_server):
+def test_old_cookie_put_back_with_a_far_future_expiry_is_refused(past_the_lifetime):
     """Extending a copied cookie's expiry in the browser does not make the server accept it."""
-    set_email(page, "ada@example.com", base=short_lived_server.url)
-    copy = session_cookie(page.context)
-    outlive_the_lifetime()
+    page, copy = past_the_lifetime.copied, past_the_lifetime.copy  # copied before the wait
     page.context.add_cookies([replaced(copy, copy["value"], expires=time.time() + FAR_FUTURE)])
 
     page.reload()
