@@ -12,6 +12,7 @@ machine do not compare.
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -48,7 +49,10 @@ def test_times(junit_xml):
     """{(browser, file): seconds} summed over the tests of a JUnit XML report."""
     times = defaultdict(float)
     for case in ElementTree.parse(junit_xml).getroot().iter("testcase"):
-        browser = next((name for name in BROWSERS if f"[{name}" in case.get("name")), "-")
+        # The browser is one of the id's dash-separated parameters, not always the first
+        # (test_phone.py's ids start with the device: [pixel-7-chromium-cookie]).
+        params = re.split(r"[\[\]-]", case.get("name"))
+        browser = next((name for name in BROWSERS if name in params), "-")
         module = case.get("classname").rsplit(".", 1)[-1]
         times[browser, f"{module}.py"] += float(case.get("time"))
     return times
