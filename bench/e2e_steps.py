@@ -5,7 +5,7 @@ made of: a goto (to the load event, and to the commit only), a fill, a click
 that submits a form and the wait for the page it leads to, a number field's
 fill_number, and a screenshot. Each is timed untraced, traced as the suite
 traced before issue 12 (screenshots and DOM snapshots) and traced as it does
-now (DOM snapshots only over WebDriver BiDi), and the median of several rounds
+now (DOM snapshots only), and the median of several rounds
 is printed with the machine's load average.
 """
 
@@ -20,7 +20,7 @@ from tempfile import TemporaryDirectory
 from playwright.sync_api import sync_playwright
 
 from e2e.actions import fill_number, product_card
-from e2e.browsers import launch_args, over_bidi
+from e2e.browsers import launch_args
 from e2e.servers import Servers
 
 BROWSERS = ("chromium", "firefox")
@@ -34,11 +34,11 @@ def timed(action):
     return (time.perf_counter() - start) * 1000
 
 
-def trace_options(mode, bidi):
+def trace_options(mode):
     """tracing.start() options for mode, or None for no trace."""
     if mode == "untraced":
         return None
-    screenshots = mode == "traced with screenshots" or not bidi
+    screenshots = mode == "traced with screenshots"
     return {"screenshots": screenshots, "snapshots": True, "sources": True}
 
 
@@ -78,11 +78,10 @@ def measure(names, rounds, log_dir):
         base_url = Servers(stack, log_dir, "steps").get("main").url
         for name in names:
             browser_type = getattr(playwright, name)
-            options = launch_args(browser_type)
-            browser = browser_type.launch(**options)
+            browser = browser_type.launch(**launch_args(browser_type))
             figures[name] = {"load average": os.getloadavg()[0]}
             for mode in MODES:
-                tracing = trace_options(mode, over_bidi(options))
+                tracing = trace_options(mode)
                 figures[name][mode] = median_steps(browser, base_url, tracing, rounds)
             browser.close()
     return figures

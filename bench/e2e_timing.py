@@ -25,7 +25,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from e2e.browsers import launch_args, over_bidi
+from e2e.browsers import launch_args
 from e2e.servers import Servers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,9 +72,8 @@ def first_load(browser, url, traced):
     """Seconds from asking for a new context to its first page having loaded."""
     start = time.perf_counter()
     context = browser.new_context()
-    if traced:  # as e2e/conftest.py traces: screenshots, except over WebDriver BiDi
-        screenshots = not over_bidi(launch_args(browser.browser_type))
-        context.tracing.start(screenshots=screenshots, snapshots=True, sources=True)
+    if traced:  # as e2e/conftest.py traces: DOM snapshots and sources, no screenshots
+        context.tracing.start(snapshots=True, sources=True)
     context.new_page().goto(url)
     seconds = time.perf_counter() - start
     if traced:

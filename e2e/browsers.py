@@ -60,11 +60,6 @@ def with_named_host(launch_args):
     }
 
 
-def over_bidi(launch_args):
-    """Whether a browser launched with launch_args is driven over WebDriver BiDi."""
-    return launch_args.get("channel", "").startswith("moz-")
-
-
 def launch_args(browser_type, headless=True):
     """Extra launch options for browser_type; raise BrowserUnavailable if it cannot run here."""
     name, own_build = browser_type.name, browser_type.executable_path

@@ -226,23 +226,23 @@ def browser_type_launch_args(browser_type_launch_args, browser_type):
 
 def restart_tracing_without_screenshots(context, title):
     """Trace context from now on with DOM snapshots and sources but no screenshots."""
-    # Over WebDriver BiDi, a trace's screenshots are a screencast that captures each open
-    # page every 40 ms for as long as the test runs: it doubled the cost of a Firefox step
-    # (bench/README.md). The DOM snapshots still show each step in the trace viewer.
+    # A trace's screenshots cost more than the rest of it: over WebDriver BiDi they are a
+    # screencast of each open page every 40 ms (a Firefox step took twice as long), and in
+    # Chromium they added 15% to the suite (bench/README.md). The DOM snapshots still show
+    # each step in the trace viewer, and a failed test's pages are shot as PNGs.
     context.tracing.stop()
     context.tracing.start(title=title, snapshots=True, sources=True)
 
 
 @pytest.fixture
-def new_context(new_context, request, pytestconfig, browser_type_launch_args, output_path):
-    """pytest-playwright's new_context: BiDi traces without screenshots; pages shot on failure."""
+def new_context(new_context, request, pytestconfig, output_path):
+    """pytest-playwright's new_context: traces without screenshots; pages shot on failure."""
     contexts = []
     tracing = pytestconfig.option.tracing != "off"
-    bidi_traced = tracing and browsers.over_bidi(browser_type_launch_args)
 
     def create(**kwargs):
         context = new_context(**kwargs)
-        if bidi_traced:
+        if tracing:
             restart_tracing_without_screenshots(context, slugify(request.node.nodeid))
         contexts.append(context)
         return context
