@@ -256,19 +256,28 @@ def new_context(new_context, request, pytestconfig, output_path):
 
 
 @pytest.fixture(scope="module")
-def shared_contexts(browser, browser_context_args, pytestconfig, request, browser_name):
+def shared_contexts(browser, browser_context_args, pytestconfig, request, browser_name, store):
     """Contexts for a set-up that a module's tests share: with shared_contexts(n) as contexts.
 
     They are closed when the block ends. Each one's trace is kept in
-    test-results/<module>-<browser>/ if the block raises, or if a test of the module
-    failed while they were open (a fixture that yields inside the block).
+    test-results/<module>-<browser>-<store>/ if the block raises, or if a test of the module
+    in that browser and store failed while they were open (a fixture that yields inside
+    the block).
     """
     tracing = pytestconfig.option.tracing != "off"
-    folder = Path(pytestconfig.option.output) / slugify(f"{request.node.nodeid}-{browser_name}")
+    folder = Path(pytestconfig.option.output) / slugify(
+        f"{request.node.nodeid}-{browser_name}-{store}"
+    )
+
+    def shares_them(item):
+        """Whether item is a test of this module in this browser on this store."""
+        if item.getparent(pytest.Module) is not request.node or not hasattr(item, "callspec"):
+            return False
+        params = item.callspec.params
+        return (params.get("browser_name"), params.get("store")) == (browser_name, store)
 
     def a_test_failed():
-        module = request.node
-        tests = (item for item in request.session.items if item.getparent(pytest.Module) is module)
+        tests = filter(shares_them, request.session.items)
         return any(item.stash.get(FAILED, False) for item in tests)
 
     def keep_traces(contexts):
