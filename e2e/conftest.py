@@ -228,7 +228,7 @@ def restart_tracing_without_screenshots(context, title):
     """Trace context from now on with DOM snapshots and sources but no screenshots."""
     # A trace's screenshots cost more than the rest of it: over WebDriver BiDi they are a
     # screencast of each open page every 40 ms (a Firefox step took twice as long), and in
-    # Chromium they added 15% to the suite (bench/README.md). The DOM snapshots still show
+    # Chromium they added 10–15% to the suite (bench/README.md). The DOM snapshots still show
     # each step in the trace viewer, and a failed test's pages are shot as PNGs.
     context.tracing.stop()
     context.tracing.start(title=title, snapshots=True, sources=True)
