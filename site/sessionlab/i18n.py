@@ -1,8 +1,10 @@
 """Translation: the visitor's chosen language, else the browser's Accept-Language."""
 
+from functools import lru_cache
+
 from babel import Locale
 from flask import request, session
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, force_locale, get_locale, get_translations
 from markupsafe import Markup
 
 from .forms import LANGUAGES
@@ -40,7 +42,11 @@ class Translator:
         return text % variables if variables or "%" in text else text
 
 
-TRANSLATORS = {}  # by language, made on a page in that language
+@lru_cache(maxsize=16)
+def translator(language):
+    """The Translator for language, made once."""
+    with force_locale(language):
+        return Translator(get_translations())
 
 
 def page_language():
@@ -49,9 +55,7 @@ def page_language():
     Macros imported without the page's context use Flask-Babel's _() instead.
     """
     language = str(get_locale())
-    if language not in TRANSLATORS:
-        TRANSLATORS[language] = Translator(get_translations())
-    return {"lang": language, "_": TRANSLATORS[language]}
+    return {"lang": language, "_": translator(language)}
 
 
 def init_app(app):

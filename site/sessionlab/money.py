@@ -34,7 +34,7 @@ def converted_price(amount, currency, locale):
 
 def format_price(amount):
     """Convert an amount in the base currency and format it for the active locale."""
-    return converted_price(amount, current_currency(), str(get_locale()))
+    return price_formatter()(amount)
 
 
 def price_formatter():
