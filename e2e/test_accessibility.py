@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import axe
-from .actions import set_email
+from .actions import put_email
 from .tour import inspector, tour
 
 LOCALES = {"en": "en-US", "es": "es-ES", "fr": "fr-FR", "de": "de-DE"}
@@ -45,7 +45,7 @@ def test_no_page_in_any_state_has_violations(new_context, language):
 @pytest.mark.server_stores
 def test_inspector_on_a_server_store_has_no_violations(page):
     """The inspector showing a record on the server, and refusing a value, light and dark."""
-    set_email(page, "ada@example.com")
+    put_email(page.context, "ada@example.com")
     found = {}
     for state in inspector(page):
         found |= violations_in_each_theme(page, state)

@@ -2,12 +2,12 @@
 
 from playwright.sync_api import expect
 
-from .actions import add_to_cart, set_email, submit_email
+from .actions import add_to_cart, put_email, put_in_cart, submit_email
 
 
 def test_invalid_email_is_refused_and_the_old_one_kept(page):
     """A malformed address gets a message next to the field; the stored email stays."""
-    set_email(page, "ada@example.com")
+    put_email(page.context, "ada@example.com")
     assert submit_email(page, "not-an-email").status == 400
 
     expect(page.get_by_text("That is not a valid email address.")).to_be_visible()
@@ -17,7 +17,7 @@ def test_invalid_email_is_refused_and_the_old_one_kept(page):
 
 def test_empty_email_is_refused_and_the_old_one_kept(page):
     """An empty address is asked for again; the stored email stays."""
-    set_email(page, "ada@example.com")
+    put_email(page.context, "ada@example.com")
     assert submit_email(page, "").status == 400
 
     expect(page.get_by_text("Please enter an email address.")).to_be_visible()
@@ -26,7 +26,7 @@ def test_empty_email_is_refused_and_the_old_one_kept(page):
 
 def test_too_many_of_a_product_is_refused_and_the_cart_kept(page):
     """Adding past the per-line cap says so and leaves the line as it was."""
-    add_to_cart(page, "Socks", 60)
+    put_in_cart(page.context, "sock", 60)
     add_to_cart(page, "Socks", 60)
 
     expect(page.get_by_role("alert")).to_have_text("A cart line holds at most 99 of a product.")

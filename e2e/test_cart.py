@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .actions import add_to_cart, fill_number
+from .actions import add_to_cart, fill_number, put_in_cart
 
 # Small enough that a few products fill the cookie or the record, so the refusal is reachable.
 SMALL_COOKIE_SIZE = 400
@@ -24,8 +24,8 @@ def small_session_server(servers, store):
 @pytest.fixture
 def cart_page(page):
     """The cart page, the cart holding 2 Cookie mugs and 3 Socks."""
-    add_to_cart(page, "Cookie mug", 2)
-    add_to_cart(page, "Socks", 3)
+    put_in_cart(page.context, "mug", 2)
+    put_in_cart(page.context, "sock", 3)
     page.goto("/cart")
     return page
 
@@ -92,7 +92,7 @@ def test_clearing_empties_the_cart(cart_page):
 
 def test_cart_survives_a_reload(page):
     """The cart is in the cookie, so reloading the page shows it again."""
-    add_to_cart(page, "Green tea", 4)
+    put_in_cart(page.context, "tea", 4)
     page.goto("/cart")
     page.reload()
     expect_cart(page, {"Green tea": 4})

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from .actions import set_email
+from .actions import put_email
 
 ASKED = "Welcome! Please enter your email here."
 
@@ -28,8 +28,8 @@ def test_greeting_walkthrough(page):
 def test_deleting_an_email_leaves_another_users_email(page, new_context):
     """One user deleting their email does not touch a second user's."""
     other = new_context().new_page()
-    set_email(page, "ada@example.com")
-    set_email(other, "grace@example.com")
+    put_email(page.context, "ada@example.com")
+    put_email(other.context, "grace@example.com")
 
     page.goto("/delete_email")
     other.goto("/get_email")

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .actions import sent_data, sent_session, set_email
+from .actions import put_email, sent_data, sent_session
 from .cookies import read_payload, replaced, session_cookie, sign, tamper
 from .servers import ROTATED_KEY, TEST_KEY
 
@@ -34,7 +34,7 @@ def expect_fresh_session_page(page):
 @pytest.mark.cookie_only
 def test_changed_payload_gives_a_fresh_session(page):
     """A cookie whose payload was edited no longer matches its signature."""
-    set_email(page, "ada@example.com")
+    put_email(page.context, "ada@example.com")
     put_back(page, tamper(session_cookie(page.context)["value"], email="admin@example.com"))
 
     expect_fresh_session_page(page)
@@ -46,7 +46,7 @@ def test_changed_payload_gives_a_fresh_session(page):
 @pytest.mark.cookie_only
 def test_cookie_signed_with_another_key_gives_a_fresh_session(page):
     """A well-formed cookie signed with a key the site does not hold is refused."""
-    set_email(page, "ada@example.com")
+    put_email(page.context, "ada@example.com")
     put_back(page, sign({"email": "admin@example.com"}, OTHER_KEY))
 
     expect_fresh_session_page(page)
@@ -57,7 +57,7 @@ def test_cookie_signed_with_another_key_gives_a_fresh_session(page):
 @pytest.mark.server_stores
 def test_made_up_session_id_gives_a_fresh_session(page):
     """An id the store never issued names no record: a fresh session, no error."""
-    set_email(page, "ada@example.com")
+    put_email(page.context, "ada@example.com")
     put_back(page, MADE_UP_ID)
 
     expect_fresh_session_page(page)
@@ -67,7 +67,7 @@ def test_made_up_session_id_gives_a_fresh_session(page):
 @pytest.mark.server_stores
 def test_altered_session_id_gives_a_fresh_session(page):
     """One character changed in a real id names no record: a fresh session, no error."""
-    set_email(page, "ada@example.com")
+    put_email(page.context, "ada@example.com")
     real_id = session_cookie(page.context)["value"]
     put_back(page, real_id[:-1] + ("A" if real_id[-1] != "A" else "B"))
 
@@ -77,7 +77,7 @@ def test_altered_session_id_gives_a_fresh_session(page):
 
 def test_session_holds_across_a_key_rotation_with_fallback(page, rotated_server):
     """A session begun under the old key is still this user's once that key is a fallback."""
-    set_email(page, "ada@example.com")
+    put_email(page.context, "ada@example.com")
     page.goto(f"{rotated_server.url}/get_email")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome ada@example.com!")
     assert sent_data(page)["email"] == "ada@example.com"

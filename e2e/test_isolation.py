@@ -5,7 +5,7 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import expect
 
-from .actions import add_to_cart, save_preferences, sent_data, set_email
+from .actions import add_to_cart, put_email, put_in_cart, put_preferences, sent_data, set_email
 from .cookies import session_cookie
 
 
@@ -31,14 +31,13 @@ USERS = [
 def user_states(shared_contexts):
     """Each user's storage state once the three have set theirs up side by side (once a module)."""
     with shared_contexts(len(USERS)) as contexts:
-        pages = [context.new_page() for context in contexts]
         # Interleaved, so that each step of one user comes between two of the others'.
-        for page, user in zip(pages, USERS, strict=True):
-            set_email(page, user.email)
-        for page, user in zip(pages, USERS, strict=True):
-            add_to_cart(page, user.product, user.quantity)
-        for page, user in zip(pages, USERS, strict=True):
-            save_preferences(page, currency=user.currency)
+        for context, user in zip(contexts, USERS, strict=True):
+            put_email(context, user.email)
+        for context, user in zip(contexts, USERS, strict=True):
+            put_in_cart(context, user.product_id, user.quantity)
+        for context, user in zip(contexts, USERS, strict=True):
+            put_preferences(context, currency=user.currency)
         return [context.storage_state() for context in contexts]
 
 
