@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .actions import sent_session, set_email
+from .actions import put_email, sent_session, set_email
 from .cookies import session_cookie
 
 
@@ -54,7 +54,7 @@ def redis_down(persistent_redis):
 @pytest.mark.redis_only
 def test_page_during_a_redis_outage_is_the_503_page(page, restartable_server, request):
     """While Redis is down the site answers its styled 503, not an error or a traceback."""
-    set_email(page, "ada@example.com", base=restartable_server.url)
+    put_email(page.context, "ada@example.com", base=restartable_server.url)
     request.getfixturevalue("redis_down")
     response = page.goto(f"{restartable_server.url}/get_email")
     assert response.status == 503
@@ -65,7 +65,7 @@ def test_page_during_a_redis_outage_is_the_503_page(page, restartable_server, re
 @pytest.mark.redis_only
 def test_session_survives_a_redis_restart(page, restartable_server, persistent_redis):
     """With persistence on, the user is still signed in once Redis is back."""
-    set_email(page, "ada@example.com", base=restartable_server.url)
+    put_email(page.context, "ada@example.com", base=restartable_server.url)
     persistent_redis.stop()
     persistent_redis.start()
     page.goto(f"{restartable_server.url}/get_email")

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .actions import clear_session, set_email
+from .actions import clear_session, put_email
 from .cookies import session_cookie
 
 WELCOME = "Welcome ada@example.com!"
@@ -13,7 +13,7 @@ ASKED = "Welcome! Please enter your email here."
 @pytest.fixture
 def thief(page, new_context):
     """Once the user has an email, a second browser holding a copy of their session cookie."""
-    set_email(page, "ada@example.com")
+    put_email(page.context, "ada@example.com")
     stolen = new_context().new_page()
     stolen.context.add_cookies([session_cookie(page.context)])
     stolen.goto("/get_email")

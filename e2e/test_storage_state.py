@@ -2,13 +2,13 @@
 
 from playwright.sync_api import expect
 
-from .actions import add_to_cart, set_email
+from .actions import put_email, put_in_cart
 
 
 def test_saved_state_resumes_the_session_in_a_new_context(page, new_context):
     """A new context loaded with a user's saved state is that user, cart and all."""
-    set_email(page, "ada@example.com")
-    add_to_cart(page, "Socks", 2)
+    put_email(page.context, "ada@example.com")
+    put_in_cart(page.context, "sock", 2)
     state = page.context.storage_state()
 
     resumed = new_context(storage_state=state).new_page()
