@@ -7,7 +7,6 @@ body=None)` function that returns a Reply: over HTTP to a running server
 
 import http.client
 import random
-import re
 import string
 import urllib.parse
 from dataclasses import dataclass
@@ -17,8 +16,8 @@ from http.cookies import SimpleCookie
 from flask import request, session
 
 from sessionlab import create_app
+from sessionlab.forms import CSRF_FIELD
 
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 # Characters of the filler that grows a session: random, so zlib cannot shrink it.
 FILLER = string.ascii_letters + string.digits
 FORM_TYPE = "application/x-www-form-urlencoded"

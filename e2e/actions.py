@@ -1,11 +1,8 @@
 """What a visitor does on Session Lab, through the site's real forms, and what it sends."""
 
-import re
-
 from playwright.sync_api import expect
 
-# The hidden CSRF field of the site's forms, as a form page renders it.
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+from sessionlab.forms import CSRF_FIELD
 
 
 def submit_email(page, email, remember=False, base=""):

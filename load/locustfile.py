@@ -19,7 +19,7 @@ from locust import HttpUser, between, events, task
 
 from sessionlab.catalog import PRODUCTS
 from sessionlab.errors import RETRY_AFTER
-from sessionlab.forms import LANGUAGES, THEMES
+from sessionlab.forms import CSRF_FIELD, LANGUAGES, THEMES
 from sessionlab.money import CURRENCIES
 
 # How long a visitor keeps re-sending a request while the server cannot be reached, or
@@ -32,7 +32,6 @@ PAGES = ("/", "/get_email", "/session", "/products", "/cart", "/preferences")
 HEADER_EMAIL = re.compile(r'data-testid="header-email">\s*(?:[^<]*<strong>([^<]+)</strong>)?')
 CART_COUNT = re.compile(r'data-testid="cart-count">(\d+)<')
 HTML_TAG = re.compile(r'<html lang="([\w-]+)" data-theme="(\w+)">')
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 STYLESHEET = '<link rel="stylesheet" href="/static/style.css">'
 # Bad requests sent under load: (method, path, form fields or None for no form, status).
 BAD_INPUTS = (

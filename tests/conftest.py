@@ -1,12 +1,10 @@
-import re
-
 import pytest
 
 from sessionlab import create_app, launch
+from sessionlab.forms import CSRF_FIELD
 from sessionlab.stores import STORES
 
 SECRET_KEY = "test-secret-key-0123456789abcdef0123"
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 SERVER_STORES = [name for name in STORES if name != "cookie"]
