@@ -84,9 +84,13 @@ def send_form(context, form_page, fields, action=None, base=""):
     Firefox page half a second; the forms themselves are tested through pages. Like a
     browser, it follows the redirect, which shows (and so uses up) the flashed message.
     """
-    token = CSRF_FIELD.search(context.request.get(f"{base}{form_page}").text())[1]
-    url = f"{base}{action or form_page}"
-    response = context.request.post(url, form={"csrf_token": token, **fields})
+    form = context.request.get(f"{base}{form_page}")
+    expect(form).to_be_ok()
+    token = CSRF_FIELD.search(form.text())
+    assert token, f"{form_page} has no form with a CSRF field"
+    response = context.request.post(
+        f"{base}{action or form_page}", form={"csrf_token": token[1], **fields}
+    )
     expect(response).to_be_ok()
 
 
