@@ -77,34 +77,40 @@ def sent_data(page):
 
 
 def send_form(context, form_page, fields, action=None, base=""):
-    """Send a form of form_page with fields as context's browser would, but with no page open.
+    """Send a form of form_page with fields as context's browser would, with no page open.
 
     For set-ups: a test that needs the session in some state gets it in a few milliseconds
     through the same requests and the context's own cookies, where the form steps cost a
     Firefox page half a second; the forms themselves are tested through pages. Like a
     browser, it follows the redirect, which shows (and so uses up) the flashed message.
+    Returns the response to the form.
     """
     form = context.request.get(f"{base}{form_page}")
     expect(form).to_be_ok()
     token = CSRF_FIELD.search(form.text())
     assert token, f"{form_page} has no form with a CSRF field"
-    response = context.request.post(
+    return context.request.post(
         f"{base}{action or form_page}", form={"csrf_token": token[1], **fields}
     )
-    expect(response).to_be_ok()
 
 
 def put_email(context, email, base=""):
     """Store email in context's session, as the greeting form does (set-up)."""
-    send_form(context, "/set_email", {"email_address": email}, base=base)
+    expect(send_form(context, "/set_email", {"email_address": email}, base=base)).to_be_ok()
+
+
+def send_to_cart(context, product_id, quantity=1, base=""):
+    """Send the products page's form adding quantity of a product; return the response."""
+    fields = {"product_id": product_id, "quantity": str(quantity)}
+    return send_form(context, "/products", fields, action="/cart/add", base=base)
 
 
 def put_in_cart(context, product_id, quantity=1, base=""):
     """Add quantity of a product to context's cart, as the products page does (set-up)."""
-    fields = {"product_id": product_id, "quantity": str(quantity)}
-    send_form(context, "/products", fields, action="/cart/add", base=base)
+    expect(send_to_cart(context, product_id, quantity, base)).to_be_ok()
 
 
 def put_preferences(context, language="en", currency="USD", theme="system"):
     """Save preferences in context's session, as the preferences form does (set-up)."""
-    send_form(context, "/preferences", {"language": language, "currency": currency, "theme": theme})
+    fields = {"language": language, "currency": currency, "theme": theme}
+    expect(send_form(context, "/preferences", fields)).to_be_ok()

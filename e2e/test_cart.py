@@ -3,7 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from .actions import add_to_cart, fill_number, put_in_cart
+from sessionlab.catalog import PRODUCTS
+
+from .actions import add_to_cart, fill_number, put_in_cart, send_to_cart
 
 # Small enough that a few products fill the cookie or the record, so the refusal is reachable.
 SMALL_COOKIE_SIZE = 400
@@ -109,17 +111,18 @@ def test_cart_shows_in_a_new_tab(page):
 
 def test_full_cart_refusal_leaves_the_cart_intact(page, small_session_server):
     """When the session has no room for another line, the add is refused and nothing is lost."""
-    page.goto(f"{small_session_server.url}/products")
-    catalogue = page.get_by_role("main").get_by_role("heading", level=2).all_inner_texts()
+    base = small_session_server.url
+    # Filled one product at a time, without a page, until the site refuses one.
     added = []
-    for name in catalogue:
-        add_to_cart(page, name, base=small_session_server.url)
-        if page.get_by_role("alert").count():
+    for product in PRODUCTS.values():
+        if not send_to_cart(page.context, product.id, base=base).ok:
             break
-        added.append(name)
+        added.append(str(product.name))
     else:
         pytest.fail("the whole catalogue fit in the small session")
 
+    # That product again, through the page: the refusal is what this test is about.
+    add_to_cart(page, str(product.name), base=base)
     expect(page.get_by_role("alert")).to_have_text(
         "Your cart is full: the session has no room for more."
     )
