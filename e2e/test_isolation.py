@@ -45,17 +45,23 @@ def user_states(shared_contexts):
 def users(user_states, new_context):
     """Three users at once, each in a context of their own, with their own email, cart, currency."""
     # Fresh contexts holding the cookies the set-up left: each test starts from the same
-    # state whatever ran before it, and traces its own contexts like any other test.
-    pages = [new_context(storage_state=state).new_page() for state in user_states]
-    for page in pages:
-        page.goto("/")
-    return list(zip(pages, USERS, strict=True))
+    # state whatever ran before it, and traces its own contexts like any other test. Each
+    # test opens the pages it needs (a Firefox page and its first load: a quarter second).
+    contexts = [new_context(storage_state=state) for state in user_states]
+    return list(zip(contexts, USERS, strict=True))
+
+
+def open_page(context, path):
+    """A new page of context, showing path."""
+    page = context.new_page()
+    page.goto(path)
+    return page
 
 
 def test_each_user_sees_only_their_own_session(users):
     """Each user's cart page shows their own email, cart and currency, nobody else's."""
-    for page, user in users:
-        page.goto("/cart")
+    for context, user in users:
+        page = open_page(context, "/cart")
         expect(page.get_by_test_id("header-email")).to_have_text(f"Email: {user.email}")
         expect(page.locator("tbody").get_by_role("rowheader")).to_have_text([user.product])
         expect(page.get_by_test_id("cart-count")).to_have_text(str(user.quantity))
@@ -64,8 +70,8 @@ def test_each_user_sees_only_their_own_session(users):
 
 def test_server_receives_each_users_own_session(users):
     """What each browser sends decodes, on the server, to that user's data alone."""
-    for page, user in users:
-        data = sent_data(page)
+    for context, user in users:
+        data = sent_data(open_page(context, "/"))
         assert data["email"] == user.email
         assert data["cart"] == {user.product_id: user.quantity}
         assert data["currency"] == user.currency
@@ -73,14 +79,13 @@ def test_server_receives_each_users_own_session(users):
 
 def test_users_have_different_session_cookies(users):
     """No two users hold the same session cookie."""
-    values = {session_cookie(page.context)["value"] for page, _ in users}
+    values = {session_cookie(context)["value"] for context, _ in users}
     assert len(values) == len(users)
 
 
 def test_a_fresh_context_sees_no_one_elses_session(users, new_context):
     """A new user, while the others are active, starts with an empty session."""
-    page = new_context().new_page()
-    page.goto("/")
+    page = open_page(new_context(), "/")
     expect(page.get_by_test_id("header-email")).to_have_text("No email in this session")
     expect(page.get_by_test_id("cart-count")).to_have_text("0")
     assert sent_data(page) == {}
