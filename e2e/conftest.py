@@ -130,6 +130,12 @@ def pytest_configure(config):
     config.stash[SCREENSHOT_ON_FAILURE] = config.option.screenshot == "only-on-failure"
     if config.stash[SCREENSHOT_ON_FAILURE]:
         config.option.screenshot = "off"
+    # pytest-xdist hands out its largest groups first, whatever their browser: a worker went
+    # from Firefox to Chromium and back, launching Firefox again each time (2-3 s). In the
+    # order of collection (pytest_collection_modifyitems) it runs Firefox's tests, then
+    # Chromium's.
+    if not given(config, "--loadscope-reorder"):
+        config.option.loadscopereorder = False
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -188,21 +194,39 @@ def browser_of(item):
 
 
 def pytest_itemcollected(item):
-    """Put the tests that share a module's set-up (shared_contexts) in one xdist group."""
-    # Grouped by module and parameters (browser), one worker builds that set-up once for
-    # all of them. Marked here, before pytest-xdist reads the marks to group tests.
+    """Put the tests that share a module's set-up (shared_contexts) in one xdist group;
+    make every other group one per browser."""
+    # Marked here, before pytest-xdist reads the marks to group tests.
     if "shared_contexts" in item.fixturenames:
-        # (No brackets in the name: pytest-xdist would take it for part of the test's id.)
+        # Grouped by module and parameters (browser, store), one worker builds that set-up
+        # once for all of them. (No brackets in the name: pytest-xdist would take it for
+        # part of the test's id.)
         item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}-{item.callspec.id}"))
+    elif (group := item.get_closest_marker("xdist_group")) and browser_of(item):
+        # A group of both browsers made its worker close one browser and launch the other
+        # in the middle of it, and then launch the first again (2-3 s for Firefox).
+        name = f"{group.args[0]}-{browser_of(item)}"
+        item.add_marker(pytest.mark.xdist_group(name), append=False)
+
+
+def has_a_browser_of_its_own(item):
+    """Whether a test runs in a browser launched with options of its own (dark mode)."""
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and "browser_type_launch_args" in callspec.params
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Hand tests to xdist workers slowest browser first, so that both finish on quick tests."""
-    # pytest-xdist deals tests out in this order (after its groups); left last, Firefox's
-    # tests of several seconds each ended the run on one worker while the other sat idle.
+    """Hand tests to xdist workers slowest browser first, so that both finish on quick tests;
+    in each browser, those with a browser of their own first."""
+    # pytest-xdist deals tests out in this order; left last, Firefox's tests of several
+    # seconds each ended the run on one worker while the other sat idle. A worker that runs
+    # tests with a browser of their own launches it, and then the usual one: in the middle
+    # of the usual one's tests, it would launch that again after them.
     rank = {name: index for index, name in enumerate(browsers.SLOWEST_FIRST)}
-    items.sort(key=lambda item: rank.get(browser_of(item), len(rank)))
+    items.sort(
+        key=lambda item: (rank.get(browser_of(item), len(rank)), not has_a_browser_of_its_own(item))
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
