@@ -10,6 +10,14 @@ SECRET_KEY = "test-secret-key-0123456789abcdef0123"
 SERVER_STORES = [name for name in STORES if name != "cookie"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir():
+    """Nothing, as in e2e/conftest.py: pytest-playwright's autouse fixture of this name."""
+    # Run with the e2e suite, it emptied the e2e output folder as a worker started these
+    # tests: under the other worker's e2e tests, it deleted the servers' logs and the data
+    # of the Redis that e2e/test_server_store.py restarts.
+
+
 def pytest_generate_tests(metafunc):
     """Run every test that uses a store on each store, or on those its marker names."""
     if "store" in metafunc.fixturenames:
