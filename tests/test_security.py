@@ -33,9 +33,9 @@ def csp(response):
     return dict(part.strip().split(" ", 1) for part in policy.split(";"))
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_csp_allows_only_the_sites_own_sources(client, page):
-    policy = csp(client.get(page))
+@pytest.mark.parametrize("path", PAGES)
+def test_csp_allows_only_the_sites_own_sources(client, path):
+    policy = csp(client.get(path))
     assert policy["default-src"] == "'self'"
     assert policy["object-src"] == "'none'"
     assert all("unsafe" not in sources and "*" not in sources for sources in policy.values())
@@ -54,17 +54,17 @@ def test_templates_need_no_inline_script_or_style(name):
         assert not re.search(name, template.read_text()), template
 
 
-@pytest.mark.parametrize("page", [*PAGES, "/static/style.css"])
-def test_every_response_forbids_type_sniffing_and_framing(client, page):
-    headers = client.get(page).headers
+@pytest.mark.parametrize("path", [*PAGES, "/static/style.css"])
+def test_every_response_forbids_type_sniffing_and_framing(client, path):
+    headers = client.get(path).headers
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "same-origin"
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_pages_built_from_the_session_are_never_stored(client, page):
-    response = client.get(page)
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_built_from_the_session_are_never_stored(client, path):
+    response = client.get(path)
     assert response.cache_control.no_store
     assert "Cookie" in response.vary
 
