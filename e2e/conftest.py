@@ -217,15 +217,17 @@ def has_a_browser_of_its_own(item):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Hand tests to xdist workers slowest browser first, so that both finish on quick tests;
-    in each browser, those with a browser of their own first."""
+    """Hand tests to xdist workers so that both finish on quick tests: those without a
+    browser (the fast tests, with their long demo and load runs) first, then each browser's,
+    slowest browser first; in each browser, those with a browser of their own first."""
     # pytest-xdist deals tests out in this order; left last, Firefox's tests of several
-    # seconds each ended the run on one worker while the other sat idle. A worker that runs
-    # tests with a browser of their own launches it, and then the usual one: in the middle
-    # of the usual one's tests, it would launch that again after them.
+    # seconds each, or the fast tests' runs of a minute, ended the run on one worker while
+    # the other sat idle. A worker that runs tests with a browser of their own launches it,
+    # and then the usual one: in the middle of the usual one's tests, it would launch that
+    # again after them.
     rank = {name: index for index, name in enumerate(browsers.SLOWEST_FIRST)}
     items.sort(
-        key=lambda item: (rank.get(browser_of(item), len(rank)), not has_a_browser_of_its_own(item))
+        key=lambda item: (rank.get(browser_of(item), -1), not has_a_browser_of_its_own(item))
     )
 
 
