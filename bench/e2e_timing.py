@@ -4,8 +4,9 @@ Runs the e2e suite once in every browser, as `./lab test` does (pytest-xdist,
 --dist loadgroup, 2 workers by default), and reports its wall time and the time
 its tests took per browser and per file. Then the median cost of a new browser
 context plus its first page load, without and with a trace as the suite records
-it. With --whole it also times the whole pytest phase of `./lab test` (tests/
-and e2e/). The load average is printed with each figure: figures from a busy
+it. With --one-store it also times the suite on one store (the first of [run]
+stores), and with --whole the whole pytest phase of `./lab test` (tests/ and
+e2e/). The load average is printed with each figure: figures from a busy
 machine do not compare.
 """
 
@@ -27,6 +28,7 @@ from playwright.sync_api import sync_playwright
 
 from e2e.browsers import launch_args
 from e2e.servers import Servers
+from e2e.settings import RUN
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSERS = ("chromium", "firefox")
@@ -144,6 +146,10 @@ def measure(options, names, scratch):
     results = {"date": time.strftime("%Y-%m-%d %H:%M:%S %z"), "cores": os.cpu_count()}
     if not options.no_suite:
         results["suite"] = time_suite(names, options.workers, scratch)
+    if options.one_store:
+        args = ["e2e", *[f"--browser={name}" for name in names], f"--store={RUN['stores'][0]}"]
+        results["one_store"] = run_pytest(args, options.workers, scratch / "one-store-output")
+        results["one_store"]["store"] = RUN["stores"][0]
     if options.whole:
         results["whole"] = run_pytest([], options.workers, scratch / "whole-output")
     results["first_loads"] = time_first_loads(
@@ -158,6 +164,13 @@ def report(results, names):
     if "suite" in results:
         parts.append(
             f"e2e suite, time of its tests per file:\n\n{suite_table(results['suite'], names)}"
+        )
+    if "one_store" in results:
+        suite = results["one_store"]
+        status = "" if suite["passed"] else " (FAILED)"
+        parts.append(
+            f"e2e suite on the {suite['store']} store only: {suite['seconds']:.1f} s{status}"
+            f" (load average {suite['load_average']:.1f})"
         )
     if "whole" in results:
         whole = results["whole"]
@@ -179,6 +192,9 @@ def main():
     parser.add_argument("--loads", type=int, default=20, help="timed first loads per browser")
     parser.add_argument("--warmup", type=int, default=3, help="untimed first loads before them")
     parser.add_argument("--no-suite", action="store_true", help="skip the e2e suite's run")
+    parser.add_argument(
+        "--one-store", action="store_true", help="also time the suite on the first store only"
+    )
     parser.add_argument("--whole", action="store_true", help="also time ./lab test's pytest phase")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
