@@ -172,7 +172,9 @@ def servers(pytestconfig, worker_id):
         yield deployment.Deployment(url)
         return
     with ExitStack() as stack:
-        yield Servers(stack, Path(pytestconfig.option.output) / "servers", worker_id)
+        servers = Servers(stack, Path(pytestconfig.option.output) / "servers", worker_id)
+        yield servers
+        servers.stop_all()
 
 
 @pytest.fixture(scope="session")

@@ -62,6 +62,12 @@ class Servers:
             self.running[key] = self.stack.enter_context(server)
         return self.running[key]
 
+    def stop_all(self):
+        """Ask every server to stop at once; leaving the stack then waits for each in turn."""
+        # One after the other, a dozen gunicorns took a worker 4 s to stop at the end.
+        for server in self.running.values():
+            server.process.terminate()
+
     def instance_path(self, key):
         """The server's own instance folder (Flask wants it absolute): its key, its files."""
         return (self.log_dir / f"{self.prefix}-{key}").resolve()
