@@ -33,7 +33,9 @@ def violations_in_each_theme(page, state):
 @pytest.mark.parametrize("language", LOCALES)
 def test_no_page_in_any_state_has_violations(new_context, language):
     """The whole tour (forms refused, 404, full cart…) in one language, light and dark."""
-    page = new_context(locale=LOCALES[language]).new_page()
+    context = new_context(locale=LOCALES[language])
+    axe.load_in_every_page(context)
+    page = context.new_page()
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", language)
     found = {}
@@ -46,6 +48,7 @@ def test_no_page_in_any_state_has_violations(new_context, language):
 def test_inspector_on_a_server_store_has_no_violations(page):
     """The inspector showing a record on the server, and refusing a value, light and dark."""
     put_email(page.context, "ada@example.com")
+    axe.load_in_every_page(page.context)
     found = {}
     for state in inspector(page):
         found |= violations_in_each_theme(page, state)
