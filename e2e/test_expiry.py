@@ -109,7 +109,10 @@ def lifetime_visitors(request, shared_contexts):
 
 @pytest.fixture
 def past_the_lifetime(lifetime_visitors, short_lived_server):
-    """The three visitors above, once their lifetime has run out."""
+    """The three visitors above, once their lifetime has run out.
+
+    short_lived_server skips the test, saying why, where that server cannot be started.
+    """
     time.sleep(max(0, lifetime_visitors.lifetime_ends - time.monotonic()))
     return lifetime_visitors
 
