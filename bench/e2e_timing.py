@@ -158,6 +158,12 @@ def measure(options, names, scratch):
     return results
 
 
+def run_line(title, run):
+    """A pytest run of run_pytest as a line: its wall time, whether it passed, the load."""
+    status = "" if run["passed"] else " (FAILED)"
+    return f"{title}: {run['seconds']:.1f} s{status} (load average {run['load_average']:.1f})"
+
+
 def report(results, names):
     """The results as Markdown."""
     parts = []
@@ -166,19 +172,10 @@ def report(results, names):
             f"e2e suite, time of its tests per file:\n\n{suite_table(results['suite'], names)}"
         )
     if "one_store" in results:
-        suite = results["one_store"]
-        status = "" if suite["passed"] else " (FAILED)"
-        parts.append(
-            f"e2e suite on the {suite['store']} store only: {suite['seconds']:.1f} s{status}"
-            f" (load average {suite['load_average']:.1f})"
-        )
+        one_store = results["one_store"]
+        parts.append(run_line(f"e2e suite on the {one_store['store']} store only", one_store))
     if "whole" in results:
-        whole = results["whole"]
-        status = "" if whole["passed"] else " (FAILED)"
-        parts.append(
-            f"Whole pytest phase of ./lab test: {whole['seconds']:.1f} s{status}"
-            f" (load average {whole['load_average']:.1f})"
-        )
+        parts.append(run_line("Whole pytest phase of ./lab test", results["whole"]))
     parts.append(first_load_table(results["first_loads"]))
     parts.append(f"{results['cores']} cores; {results['date']}")
     return "\n\n".join(parts)
