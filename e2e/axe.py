@@ -7,7 +7,7 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
 def load_in_every_page(context):
-    """Have axe-core in every document context's pages load from now on, as it loads."""
+    """From now on, every document that context's pages load has axe-core, from its start."""
     # The browser keeps the script: it is not sent (570 kB) for each document checked, nor
     # recorded in the trace with each call.
     context.add_init_script(AXE_SCRIPT)

@@ -63,7 +63,7 @@ class Servers:
         return self.running[key]
 
     def stop_all(self):
-        """Ask every server to stop at once; leaving the stack then waits for each in turn."""
+        """Ask every gunicorn to stop at once; leaving the stack then waits for each in turn."""
         # One after the other, a dozen gunicorns took a worker 4 s to stop at the end.
         for server in self.running.values():
             server.process.terminate()
