@@ -132,7 +132,7 @@ def pytest_configure(config):
         config.option.screenshot = "off"
     # pytest-xdist hands out its largest groups first, whatever their browser: a worker went
     # from Firefox to Chromium and back, launching Firefox again each time (2-3 s). In the
-    # order pytest_collection_modifyitems gives, a worker launches each browser once.
+    # order pytest_collection_modifyitems gives, a worker launches each browser it needs once.
     if not given(config, "--loadscope-reorder"):
         config.option.loadscopereorder = False
 
