@@ -126,7 +126,7 @@ def add():
     form = CartAddForm()
     if not form.validate():
         return show_cart(form_errors(form), 400)
-    product = PRODUCTS[form.product_id.data]
+    product = in_page_language()[form.product_id.data]
     quantity = int(form.quantity.data)
     total = session.get("cart", {}).get(product.id, 0) + quantity
     if total > MAX_QUANTITY:
@@ -157,7 +157,7 @@ def remove():
     if not form.validate():
         return show_cart(form_errors(form), 400)
     set_quantity(form.product_id.data, 0)
-    flash(_("Removed %(name)s from the cart.", name=PRODUCTS[form.product_id.data].name))
+    flash(_("Removed %(name)s from the cart.", name=in_page_language()[form.product_id.data].name))
     return redirect(url_for("cart.show"))
 
 
