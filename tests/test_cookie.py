@@ -1,11 +1,14 @@
-"""The signed cookie's payload: Flask's own tagged JSON, written faster."""
+"""The signed cookie's payload: Flask's own tagged JSON, written faster; its size, bounded."""
 
+import secrets
 import uuid
 from datetime import UTC, datetime
 
+import pytest
 from flask.sessions import session_json_serializer
 from markupsafe import Markup
 
+from sessionlab import cookie
 from sessionlab.cookie import SessionJSON
 
 # A value of every kind Flask's tags handle, nested as sessions nest them.
@@ -30,3 +33,33 @@ def test_payload_is_what_flasks_serializer_writes():
 
 def test_payload_reads_back_as_the_same_session():
     assert SessionJSON().loads(SessionJSON().dumps(SESSION)) == SESSION
+
+
+# Sessions the compressor shrinks (a long cart) and one it cannot (random text).
+SIZED_SESSIONS = {
+    "compressible": {"cart": {f"product-{number}": number for number in range(60)}},
+    "incompressible": {"note": secrets.token_urlsafe(600)},
+    "small": {"email": "ada@example.com"},
+}
+
+
+@pytest.fixture
+def request_context(app):
+    with app.test_request_context("/"):
+        yield
+
+
+@pytest.mark.cookie_only
+@pytest.mark.parametrize("data", SIZED_SESSIONS.values(), ids=SIZED_SESSIONS)
+def test_value_bound_is_never_below_the_signed_value(request_context, data):
+    assert cookie.value_length_at_most(data) >= len(cookie.serializer().dumps(data))
+
+
+@pytest.mark.cookie_only
+@pytest.mark.parametrize("permanent", [False, True])
+@pytest.mark.parametrize("data", SIZED_SESSIONS.values(), ids=SIZED_SESSIONS)
+def test_fits_answers_as_the_exact_size_does(app, request_context, data, permanent):
+    exact = cookie.header_size(cookie.serializer().dumps(data), permanent) + cookie.FLASH_HEADROOM
+    for limit in range(exact - 3, exact + 3):
+        app.config["MAX_COOKIE_SIZE"] = limit
+        assert cookie.fits(data, permanent) == (exact <= limit)
