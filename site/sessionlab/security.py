@@ -87,35 +87,58 @@ def check_secret_keys(app):
         raise RuntimeError(message)
 
 
-def over_https():
+def over_https(environ):
     """Whether the browser reached us over HTTPS, directly or through a proxy that says so."""
-    return request.is_secure or request.headers.get("X-Forwarded-Proto") == "https"
+    return (
+        environ["wsgi.url_scheme"] in ("https", "wss")
+        or environ.get("HTTP_X_FORWARDED_PROTO") == "https"
+    )
 
 
 def redirect_to_https():
     """Send a plain-HTTP request to the same address over HTTPS."""
-    if not over_https():
+    if not over_https(request.environ):
         return redirect(request.url.replace("http://", "https://", 1))
 
 
-def add_security_headers(response):
-    """Send the security headers, and HSTS over HTTPS."""
-    response.headers.extend(SECURITY_HEADERS)
-    if over_https():
-        response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
-    return response
+class SecurityHeaders:
+    """WSGI middleware: the security headers on every response, and pages kept out of caches.
+
+    The headers are the same on every response, so they are made once, as the
+    (name, value) pairs a WSGI server takes, and added as each response starts. As
+    two Flask after_request hooks, which check and parse the headers they touch,
+    they took a tenth of /get_email's time (22 µs).
+    """
+
+    def __init__(self, wsgi_app, static_url_path):
+        self.wsgi_app = wsgi_app
+        self.static_files = f"{static_url_path}/"
+
+    def __call__(self, environ, start_response):
+        def start_with_headers(status, headers, *exc_info):
+            headers.extend(SECURITY_HEADERS.items())
+            if over_https(environ):
+                headers.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
+            # Static files may be cached; their error pages show the layout, built from the session.
+            static_file = environ.get("PATH_INFO", "").startswith(self.static_files)
+            if not static_file or int(status[:3]) >= 400:
+                keep_out_of_caches(headers)
+            return start_response(status, headers, *exc_info)
+
+        return self.wsgi_app(environ, start_with_headers)
 
 
-def keep_out_of_caches(response):
+def keep_out_of_caches(headers):
     """Let no cache store or share a page built from someone's session."""
-    # Static files may be cached; their error pages show the layout, which reads the session.
-    if request.endpoint != "static" or response.status_code >= 400:
-        # Written directly: parsing both headers into objects took a tenth of a bare
-        # route's time. No view sets Cache-Control, and no-store overrides anything else.
-        response.headers["Cache-Control"] = "no-store"
-        if response.headers.get("Vary") != "Cookie":  # as Flask's session often sets it
-            response.vary.add("Cookie")
-    return response
+    # No-store overrides whatever else a response says about caching.
+    headers[:] = [header for header in headers if header[0].lower() != "cache-control"]
+    headers.append(("Cache-Control", "no-store"))
+    for index, (name, value) in enumerate(headers):
+        if name.lower() == "vary":  # as Flask's session sets it when a page reads the session
+            if "cookie" not in {part.strip().lower() for part in value.split(",")}:
+                headers[index] = (name, f"{value}, Cookie")
+            return
+    headers.append(("Vary", "Cookie"))
 
 
 def init_app(app):
@@ -127,5 +150,4 @@ def init_app(app):
     # cookie is never sent back over plain HTTP); debug servers stay on HTTP.
     if app.config["SESSION_COOKIE_SECURE"] and not app.debug:
         app.before_request(redirect_to_https)
-    app.after_request(add_security_headers)
-    app.after_request(keep_out_of_caches)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.static_url_path)
