@@ -28,6 +28,9 @@ def create_app(config=None):
         template_folder=find_asset_dir("templates"),
         static_folder=find_asset_dir("static"),
     )
+    # The site's few templates all stay compiled, in a plain dict: Jinja's default
+    # cache locks and reorders itself on every lookup, and a page looks up several.
+    app.jinja_options = {**app.jinja_options, "cache_size": -1}
     load_config(app, config)
     stores.init_app(app)
     security.init_app(app)
