@@ -5,7 +5,19 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cart, errors, greeting, home, i18n, inspector, layout, preferences, security, stores
+from . import (
+    cart,
+    errors,
+    greeting,
+    home,
+    i18n,
+    inspector,
+    layout,
+    preferences,
+    security,
+    stores,
+    templating,
+)
 from .config import load_config
 from .forms import csrf
 
@@ -28,10 +40,8 @@ def create_app(config=None):
         template_folder=find_asset_dir("templates"),
         static_folder=find_asset_dir("static"),
     )
-    # The site's few templates all stay compiled, in a plain dict: Jinja's default
-    # cache locks and reorders itself on every lookup, and a page looks up several.
-    app.jinja_options = {**app.jinja_options, "cache_size": -1}
     load_config(app, config)
+    templating.init_app(app)
     stores.init_app(app)
     security.init_app(app)
 
