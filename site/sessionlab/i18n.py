@@ -63,4 +63,3 @@ def page_language():
 
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
-    app.context_processor(page_language)

@@ -6,12 +6,13 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from flask import request, session, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from . import stores
 from .forms import LANGUAGES, THEMES
+from .i18n import page_language
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,16 @@ def current_theme():
 
 
 def layout_context():
-    """Values the base template shows on every page."""
+    """Values the base template shows on every page, and the page's language and _()."""
+    page = page_language()  # the page's "lang" and its "_"
     return {
         "email": session.get("email"),
         "cart_count": sum(session.get("cart", {}).values()),
         "theme": current_theme(),
         "languages": LANGUAGES,
         "store": stores.current().name,
-        **site_layout(str(get_locale()), request.script_root),
+        **page,
+        **site_layout(page["lang"], request.script_root),
     }
 
 
