@@ -8,6 +8,7 @@ from flask import Flask
 from . import (
     cart,
     errors,
+    forms,
     greeting,
     home,
     i18n,
@@ -19,7 +20,6 @@ from . import (
     templating,
 )
 from .config import load_config
-from .forms import csrf
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -45,7 +45,7 @@ def create_app(config=None):
     stores.init_app(app)
     security.init_app(app)
 
-    csrf.init_app(app)
+    forms.init_app(app)
     i18n.init_app(app)
     layout.init_app(app)
     errors.init_app(app)
