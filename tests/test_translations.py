@@ -61,6 +61,12 @@ def placeholders(text):
     return Counter(PLACEHOLDER.findall(text))
 
 
+def test_templates_translate_only_literal_strings():
+    # Extraction finds only literals, and the page's _() keeps each string's translation.
+    for template in (ROOT / "templates").rglob("*.html"):
+        assert not re.search(r"\b_\(\s*[^'\"\s]", template.read_text()), template
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_message_is_missing(extracted, language):
     catalog = read_catalogue(language)

@@ -33,7 +33,8 @@ class Translator:
 
     def __init__(self, translations):
         self.translations = translations
-        self.markup = {}  # each string's translation, looked up once
+        # Each string's translation, looked up once; templates pass only literal strings.
+        self.markup = {}
 
     def __call__(self, string, **variables):
         text = self.markup.get(string)
