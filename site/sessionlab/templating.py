@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from flask.templating import Environment
 from jinja2.runtime import Context
 
 from .i18n import Translator
@@ -28,9 +29,27 @@ class PageContext(Context):
         return __obj(*args, **kwargs)
 
 
+class SiteEnvironment(Environment):
+    """Flask's Jinja environment, with the page context above and flat template globals."""
+
+    context_class = PageContext
+
+    def make_globals(self, d):
+        """A template's globals as one dict, the environment's under its own.
+
+        Jinja chains them (a ChainMap), so that globals added to the environment
+        later still show; its documentation also says to add none once templates
+        are loaded, and Flask allows none after the first request. One dict is
+        faster to copy into each template's context (five times on the inspector)
+        and to compare at each macro import: 8% of the inspector's time and of
+        /preferences'.
+        """
+        return {**self.globals, **(d or {})}
+
+
 def init_app(app):
     """Set Jinja up; before anything else makes the app's Jinja environment."""
+    app.jinja_environment = SiteEnvironment
     # The site's few templates all stay compiled, in a plain dict: Jinja's default
     # cache locks and reorders itself on every lookup, and a page looks up several.
     app.jinja_options = {**app.jinja_options, "cache_size": -1}
-    app.jinja_env.context_class = PageContext
