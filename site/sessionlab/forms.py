@@ -14,6 +14,14 @@ from .catalog import PRODUCTS
 from .money import CURRENCIES
 
 csrf = CSRFProtect()
+# A form's CSRF field as _forms.html renders it: how clients that send forms without a
+# browser (the tests, the e2e set-ups, the benchmark, the load run) read its token.
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+MAX_QUANTITY = 99
+LANGUAGES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch"}
+THEMES = ("system", "light", "dark")
+NOT_AN_EMAIL = _l("That is not a valid email address.")
 
 
 def protect_unsafe_methods():
@@ -34,16 +42,6 @@ def init_app(app):
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     app.before_request(protect_unsafe_methods)
-
-
-# A form's CSRF field as _forms.html renders it: how clients that send forms without a
-# browser (the tests, the e2e set-ups, the benchmark, the load run) read its token.
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-MAX_QUANTITY = 99
-LANGUAGES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch"}
-THEMES = ("system", "light", "dark")
-NOT_AN_EMAIL = _l("That is not a valid email address.")
 
 
 class TextForm(FlaskForm):
