@@ -1,3 +1,5 @@
+import copy
+
 import pytest
 
 cookie_only = pytest.mark.cookie_only
@@ -145,6 +147,15 @@ def test_inspector_explains_a_refused_cookie(client):
     client.set_cookie("session", "eyJlbWFpbCI6ImV2ZUBleGFtcGxlLmNvbSJ9.aaaaaa.forged")
     page = client.get("/session").get_data(as_text=True)
     assert "The server refuses this cookie (bad signature)" in page
+
+
+@cookie_only
+def test_inspector_explains_an_expired_cookie(app, client):
+    signing = copy.copy(app.session_interface.get_signing_serializer(app))
+    signing.signer = type("SignedIn1970", (signing.signer,), {"get_timestamp": lambda self: 0})
+    client.set_cookie("session", signing.dumps({"email": "ada@example.com"}))
+    page = client.get("/session").get_data(as_text=True)
+    assert "The server refuses this cookie (expired)" in page
 
 
 def test_inspector_says_what_a_copied_cookie_can_do_after_clear(client, store):

@@ -47,7 +47,7 @@ class CookieStore:
         return cookie.fits(data, permanent)
 
     def inspect_cookie(self, raw):
-        return cookie.inspect(raw)
+        return cookie.inspect(raw, session)
 
     def record(self, session_id):
         return None
