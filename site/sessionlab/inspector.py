@@ -52,19 +52,15 @@ def facts():
     }
 
 
-def show_inspector(permanent_form, status=200):
-    """Render the inspector page, with the permanent form's errors when it was refused."""
-    return render_template(
-        "inspector/session.html",
-        facts=facts(),
-        permanent_form=permanent_form,
-    ), status
+def show_inspector(errors=(), status=200):
+    """Render the inspector page, with error messages when a change was refused."""
+    return render_template("inspector/session.html", facts=facts(), errors=errors), status
 
 
 @bp.get("/session")
 def show():
     """Show where the session lives, the cookie's parts, the server's record, expiry and size."""
-    return show_inspector(PermanentForm(permanent="on" if session.permanent else "off"))
+    return show_inspector()
 
 
 @bp.get("/session.json")
@@ -78,7 +74,7 @@ def set_permanent():
     """Make the session outlive the browser, or not."""
     form = PermanentForm()
     if not form.validate():
-        return show_inspector(form, 400)
+        return show_inspector(form.permanent.errors, 400)
     session.permanent = form.permanent.data == "on"
     if session.permanent:
         flash(_("The session is now permanent: it outlives the browser."))
