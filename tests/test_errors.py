@@ -1,4 +1,7 @@
 import pytest
+from flask_wtf.csrf import validate_csrf
+
+from sessionlab.forms import csrf_token
 
 
 def test_unknown_page_gets_a_styled_404(client):
@@ -29,6 +32,12 @@ def test_post_with_a_wrong_csrf_token_is_refused(visitor, url):
     response = visitor.client.post(url, data={"csrf_token": "forged"})
     assert response.status_code == 400
     assert visitor.session() == before
+
+
+@pytest.mark.cookie_only
+def test_forms_token_passes_flask_wtfs_own_check(app):
+    with app.test_request_context("/set_email"):
+        validate_csrf(csrf_token())
 
 
 def test_unexpected_error_gets_a_500_page_without_a_traceback(app):

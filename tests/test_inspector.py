@@ -1,6 +1,9 @@
 import copy
 
 import pytest
+from jinja2.utils import htmlsafe_json_dumps
+
+from sessionlab.inspector import pretty_json
 
 cookie_only = pytest.mark.cookie_only
 server_stores = pytest.mark.server_stores
@@ -35,6 +38,18 @@ def test_inspector_shows_the_decoded_payload(visitor):
     page = visitor.client.get("/session").get_data(as_text=True)
     assert '"email": "ada@example.com"' in page
     assert "signed, not encrypted" in page
+
+
+@cookie_only
+def test_pretty_json_writes_what_tojson_with_indent_writes(app):
+    data = {
+        "email": "o'hara@example.com",
+        "cart": {"mug": 2, "cap": 1},
+        "_flashes": [["m", "<b>&"]],
+    }
+    with app.app_context():
+        expected = htmlsafe_json_dumps(data, dumps=app.json.dumps, indent=2)
+        assert pretty_json(data) == expected
 
 
 @cookie_only
