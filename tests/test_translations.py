@@ -119,6 +119,17 @@ def test_home_page_is_shown_in_the_browser_language(client, language):
     assert f"<h1>{escape(heading)}</h1>" in page
 
 
+@pytest.mark.cookie_only
+def test_one_app_shows_each_language_its_own_translations(client):
+    # Templates are compiled once per language, with their fixed text translated in.
+    for language in (*LANGUAGES, "en", *reversed(LANGUAGES)):
+        heading = "How Flask sessions work"
+        if language != "en":
+            heading = read_catalogue(language).get(heading).string
+        page = client.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
+        assert f"<h1>{escape(heading)}</h1>" in page
+
+
 def wtforms_builtin_fragments():
     """The longest literal piece of each of WTForms' own English messages, as HTML."""
     path = Path(wtforms.i18n.messages_path()) / "en" / "LC_MESSAGES" / "wtforms.po"

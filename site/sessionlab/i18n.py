@@ -45,6 +45,10 @@ class Translator:
         # gettext turns into "%"; a Markup takes a microsecond to format.
         return text % variables if variables or "%" in text else text
 
+    def literal(self, string):
+        """_(string) with no variables, as plain text: what a template shows for it."""
+        return str(self(string))
+
 
 @lru_cache(maxsize=16)
 def translator(language):
