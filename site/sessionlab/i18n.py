@@ -60,7 +60,8 @@ def translator(language):
 def page_language():
     """The page's language, and _() in it, looked up once per rendered page.
 
-    Macros imported without the page's context use Flask-Babel's _() instead.
+    Macros imported without the page's context use Flask-Babel's _() instead, for
+    strings with variables: fixed strings are compiled in (templating.TranslateLiterals).
     """
     language = str(get_locale())
     return {"lang": language, "_": translator(language)}
