@@ -5,7 +5,12 @@ from dataclasses import dataclass, replace
 from sessionlab.catalog import PRODUCTS
 
 # The WSGI apps, by the name the cases use; None is Session Lab as production serves it.
-APPS = {"ceiling": "bench.ceiling:app", "peer": "bench.seed:app", "sessionlab": None}
+APPS = {
+    "ceiling": "bench.ceiling:app",
+    "peer": "bench.seed:app",
+    "bare": "bench.bare_write:app",
+    "sessionlab": None,
+}
 WORKERS = 2  # the worker count of every comparison but the worker-count ones
 OTHER_WORKERS = (1, 4)
 GROWTH_SIZES = (500, 1000, 2000, 4000)  # cookie bytes; the plain email session is ~150
@@ -37,7 +42,7 @@ class Case:
     path: str
     session: dict | None = None  # what the session holds (Session Lab adds its CSRF token)
     size: int | None = None  # grow the session's cookie to about this many bytes
-    form: dict | None = None  # fields of a POST, sent with the token from form_page's form
+    form: dict | None = None  # fields of a POST, with the token from form_page's form (if any)
     form_page: str | None = None
     status: int = 200
     expect: str = ""  # text the response must hold, checked before the load starts
@@ -110,6 +115,17 @@ PAGES = [
         expect="/products",
         fresh_visitors=True,
         **WRITE_TARGET,
+    ),
+    Case(
+        f"{ADD_TO_CART}, bare Flask",
+        "bare",
+        "/cart/add",
+        # A token of the same length as Session Lab's visitors carry, unchecked here.
+        {"email": EMAIL, "cart": CART, "csrf_token": "0" * 40},
+        form={"product_id": "mug", "quantity": "1"},
+        status=302,
+        expect="/products",
+        fresh_visitors=True,
     ),
 ]
 

@@ -10,7 +10,13 @@ TARGET_LINES = [
     (CEILING, GET_TARGETS["min_ceiling"], "--"),
     (PEER, GET_TARGETS["min_peer"], ":"),
 ]
-COLOURS = {"ceiling": "#64748b", "peer": "#f59e0b", "cookie": "#2563eb", "redis": "#dc2626"}
+COLOURS = {
+    "ceiling": "#64748b",
+    "peer": "#f59e0b",
+    "bare": "#94a3b8",
+    "cookie": "#2563eb",
+    "redis": "#dc2626",
+}
 
 
 def pages_panel(axes, results, base):

@@ -20,7 +20,7 @@ from contextlib import ExitStack
 
 from werkzeug.test import EnvironBuilder
 
-from . import cases, ceiling, redis_store, seed
+from . import bare_write, cases, ceiling, redis_store, seed
 from .report import per_line
 from .sessions import FORM_TYPE, SessionMaker, in_process, visitor, visitor_pool
 
@@ -96,8 +96,9 @@ def main(argv=None):
     if unknown:
         parser.error(f"no such case: {', '.join(sorted(unknown))}")
     secret_key = secrets.token_hex(32)
-    seed.app.secret_key = secret_key  # the peer reads the same cookies
-    apps = {"ceiling": ceiling.app, "peer": seed.app}
+    # The peer and the bare write read the same cookies.
+    seed.app.secret_key = bare_write.app.secret_key = secret_key
+    apps = {"ceiling": ceiling.app, "peer": seed.app, "bare": bare_write.app}
     # Every batch, the first request and the profile each take new visitors.
     visitors_needed = options.requests * (BATCHES + 1) + 1
     with ExitStack() as stack:
