@@ -29,8 +29,7 @@ def system_launch_args(name, build):
     """Launch options that drive the system browser build instead of Playwright's."""
     if name == "firefox":
         # Firefox ESR speaks WebDriver BiDi, not the protocol of Playwright's patched Firefox;
-        # it is started through bidi_relay, which saves most steps a 40 ms stall and each
-        # new context a browser window of its own (see there).
+        # it is started through bidi_relay, which saves most steps a 40 ms stall (see there).
         return {
             "channel": "moz-firefox",
             "executable_path": bidi_relay.__file__,

@@ -1,56 +1,75 @@
 """The WebDriver BiDi relay that Firefox is started through (e2e/bidi_relay.py)."""
 
-import io
-import json
+import re
+import socket
 
-from e2e.bidi_relay import frame, masked, read_frame, with_tabs
+import pytest
 
-KEY = b"\x12\x34\x56\x78"
+from e2e.bidi_relay import relayed
 
-
-def sent(message):
-    """The frame a WebSocket client sends for message, as read_frame reads it."""
-    return read_frame(io.BytesIO(frame(0x81, KEY, message)))
+ANNOUNCEMENT = "WebDriver BiDi listening on ws://{}"
+HANDSHAKE = "GET /session HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\n\r\n"
 
 
-def message_of(data):
-    """The JSON command in a client's frame."""
-    _, key, payload, _ = read_frame(io.BytesIO(data))
-    return json.loads(masked(payload, key))
+def address_of(sock):
+    return "{}:{}".format(*sock.getsockname())
 
 
-def command(method, **params):
-    return json.dumps({"id": 7, "method": method, "params": params}).encode()
+def received(sock, size):
+    """Exactly size bytes from sock."""
+    data = b""
+    while len(data) < size:
+        data += sock.recv(size - len(data))
+    return data
 
 
-def test_a_command_for_a_new_window_asks_for_a_tab():
-    new_window = command("browsingContext.create", type="window", userContext="ctx-1")
-    rewritten = message_of(with_tabs(*sent(new_window)))
-    assert rewritten == {
-        "id": 7,
-        "method": "browsingContext.create",
-        "params": {"type": "tab", "userContext": "ctx-1"},
-    }
+@pytest.fixture
+def firefox():
+    """A stand-in for Firefox's BiDi socket, listening on a free port."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(5)
+        yield listener
 
 
-def test_a_command_for_a_tab_is_sent_as_it_came():
-    new_tab = sent(command("browsingContext.create", type="tab"))
-    assert with_tabs(*new_tab) == new_tab[-1]
+@pytest.fixture
+def relay_address(firefox):
+    """The address the relay announces in place of Firefox's."""
+    line = relayed(ANNOUNCEMENT.format(address_of(firefox)) + "\n")
+    return re.fullmatch(ANNOUNCEMENT.format(r"([\d.]+:\d+)") + "\n", line)[1]
 
 
-def test_other_commands_are_sent_as_they_came():
-    navigate = sent(command("browsingContext.navigate", context="c", url="/type/window"))
-    assert with_tabs(*navigate) == navigate[-1]
+@pytest.fixture
+def connected(firefox, relay_address):
+    """(Playwright's end, Firefox's end) of a connection through the relay, handshake done."""
+    with socket.create_connection(relay_address.split(":"), timeout=5) as client:
+        client.sendall(HANDSHAKE.format(relay_address).encode())
+        browser, _ = firefox.accept()
+        with browser:
+            browser.settimeout(5)
+            yield client, browser
 
 
-def test_a_long_message_is_read_whole_and_sent_as_it_came():
-    script = command("script.callFunction", functionDeclaration="x" * 70_000)
-    data = b"\x81\xff" + len(script).to_bytes(8, "big") + KEY + masked(script, KEY)
-    first_byte, key, payload, whole = read_frame(io.BytesIO(data + b"next frame"))
-    assert (masked(payload, key), whole) == (script, data)
-    assert with_tabs(first_byte, key, payload, whole) == data
+def test_other_output_lines_pass_unchanged():
+    line = "console.error: RSLoader: Failed to retrieve recipes\n"
+    assert relayed(line) == line
 
 
-def test_a_medium_message_keeps_its_two_byte_length():
-    message = command("script.evaluate", expression="y" * 300)
-    assert message_of(frame(0x81, KEY, message)) == json.loads(message)
+def test_the_relay_announces_an_address_of_its_own(firefox, relay_address):
+    assert relay_address != address_of(firefox)
+
+
+def test_the_handshake_reaches_firefox_naming_firefox_s_port(firefox, connected):
+    _client, browser = connected
+    expected = HANDSHAKE.format(address_of(firefox)).encode()
+    assert received(browser, len(expected)) == expected
+
+
+def test_messages_pass_both_ways_as_they_came(firefox, connected):
+    client, browser = connected
+    received(browser, len(HANDSHAKE.format(address_of(firefox))))
+    command = b"\x81\x85\x12\x34\x56\x78" + bytes(5)  # a masked frame, as Playwright sends
+    client.sendall(command)
+    assert received(browser, len(command)) == command
+    reply = b'\x81\x19{"type":"success","id":7}'
+    browser.sendall(reply)
+    assert received(client, len(reply)) == reply
