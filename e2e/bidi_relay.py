@@ -16,7 +16,7 @@ write) and sends on without delay itself (TCP_NODELAY).
 It passes every message on as it came. It used to turn Playwright's requests for a
 new window (one per context) into requests for a tab, 150 ms cheaper; but Firefox
 ESR then sometimes never answered: creating a tab right after the previous
-context was removed left its parent process spinning at full CPU (two of eleven
+context was removed left its parent process spinning at full CPU (two of twelve
 Firefox runs of the suite hung, none of fifteen with windows; bench/README.md).
 
 Standard library only: it runs with any python3.
