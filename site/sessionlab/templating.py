@@ -1,36 +1,12 @@
 """Jinja, as the site uses it: templates compiled once per language, with their fixed text
-translated in, and the page's own functions called directly."""
-
-from functools import partial
+translated in."""
 
 from flask import has_request_context
 from flask.templating import Environment
 from jinja2.ext import Extension
 from jinja2.lexer import Token
-from jinja2.runtime import Context
 
-from .i18n import Translator, page_language, translator
-
-# The page's _() (i18n.Translator) and format_price (a partial: money.price_formatter).
-# Neither takes the template's context; Jinja never gives it to a partial either.
-PAGE_FUNCTIONS = (Translator, partial)
-
-
-class PageContext(Context):
-    """Jinja's template context, calling the page's own functions without asking them first.
-
-    Jinja asks every callable a template calls whether it wants the context, which
-    takes longer (1.4 µs) than translating a string or formatting a kept price: a
-    20-line cart makes 41 such calls for its prices alone.
-    """
-
-    def call(__self, __obj, *args, **kwargs):
-        if not isinstance(__obj, PAGE_FUNCTIONS):
-            return super().call(__obj, *args, **kwargs)
-        # What Jinja adds to calls made in a loop or a block, for callables that take the context.
-        kwargs.pop("_loop_vars", None)
-        kwargs.pop("_block_vars", None)
-        return __obj(*args, **kwargs)
+from .i18n import page_language, translator
 
 
 class TranslateLiterals(Extension):
@@ -77,9 +53,8 @@ def is_literal_translation(tokens, index):
 
 
 class SiteEnvironment(Environment):
-    """Flask's Jinja environment, with the page context above and flat template globals."""
+    """Flask's Jinja environment, compiled once per language, with flat template globals."""
 
-    context_class = PageContext
     language = None  # the language compiled into this environment's templates, if one
 
     def __init__(self, app, **options):
