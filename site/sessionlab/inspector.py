@@ -13,30 +13,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from jinja2.utils import htmlsafe_json_dumps
-from msgspec import json as msgspec_json
 
 from . import cookie, stores
 from .forms import PermanentForm
 
 bp = Blueprint("inspector", __name__)
-
-
-def indented_json(data):
-    """data as JSON indented by two spaces, keys sorted, as json.dumps(indent=2) writes it.
-
-    Letters outside ASCII stay themselves, where Flask's tojson writes \\u escapes.
-    Python's json module encodes in C only without indent; its Python encoder took
-    six percent of the inspector's time. msgspec (Flask-Session's) encodes in C.
-    """
-    compact = msgspec_json.encode(data, order="sorted", enc_hook=current_app.json.default)
-    return msgspec_json.format(compact, indent=2).decode()
-
-
-@bp.app_template_filter()
-def pretty_json(data):
-    """The tojson filter with indent=2, escaped the same way, from indented_json."""
-    return htmlsafe_json_dumps(data, dumps=indented_json)
 
 
 def facts():
