@@ -1,7 +1,7 @@
 import pytest
 from flask_wtf.csrf import validate_csrf
 
-from sessionlab.forms import csrf_token
+from sessionlab.forms import csrf, csrf_token
 
 
 def test_unknown_page_gets_a_styled_404(client):
@@ -32,6 +32,16 @@ def test_post_with_a_wrong_csrf_token_is_refused(visitor, url):
     response = visitor.client.post(url, data={"csrf_token": "forged"})
     assert response.status_code == 400
     assert visitor.session() == before
+
+
+@pytest.mark.cookie_only
+def test_a_view_marked_csrf_exempt_takes_a_post_without_token(app):
+    @app.post("/webhook")
+    @csrf.exempt
+    def webhook():
+        return "taken"
+
+    assert app.test_client().post("/webhook").status_code == 200
 
 
 @pytest.mark.cookie_only
