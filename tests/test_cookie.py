@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from flask import session
 from flask.sessions import session_json_serializer
 from markupsafe import Markup
 
@@ -63,3 +64,16 @@ def test_fits_answers_as_the_exact_size_does(app, request_context, data, permane
     for limit in range(exact - 3, exact + 3):
         app.config["MAX_COOKIE_SIZE"] = limit
         assert cookie.fits(data, permanent) == (exact <= limit)
+
+
+@pytest.mark.cookie_only
+@pytest.mark.parametrize("partitioned", [False, True], ids=["plain", "partitioned"])
+def test_header_size_is_the_length_of_the_header_flask_sends(app, partitioned):
+    app.config.update(SESSION_COOKIE_SECURE=partitioned, SESSION_COOKIE_PARTITIONED=partitioned)
+    with app.test_request_context("/"):
+        session["email"] = "ada@example.com"
+        response = app.response_class()
+        app.session_interface.save_session(app, session, response)
+        header = response.headers["Set-Cookie"]
+        value = header.split(";")[0].split("=", 1)[1]
+        assert cookie.header_size(value) == len(header)

@@ -95,17 +95,19 @@ def lifetime_seconds():
 
 def header_size(value, permanent=False):
     """Length of the Set-Cookie header Flask would send for this signed session value."""
-    config = current_app.config
-    expires = datetime.now(UTC) + current_app.permanent_session_lifetime if permanent else None
+    app = current_app
+    interface = app.session_interface
+    expires = datetime.now(UTC) + app.permanent_session_lifetime if permanent else None
     header = dump_cookie(
-        config["SESSION_COOKIE_NAME"],
+        interface.get_cookie_name(app),
         value,
         expires=expires,
-        path=config["SESSION_COOKIE_PATH"],
-        domain=config["SESSION_COOKIE_DOMAIN"],
-        secure=config["SESSION_COOKIE_SECURE"],
-        httponly=config["SESSION_COOKIE_HTTPONLY"],
-        samesite=config["SESSION_COOKIE_SAMESITE"],
+        path=interface.get_cookie_path(app),
+        domain=interface.get_cookie_domain(app),
+        secure=interface.get_cookie_secure(app),
+        httponly=interface.get_cookie_httponly(app),
+        samesite=interface.get_cookie_samesite(app),
+        partitioned=interface.get_cookie_partitioned(app),
         max_size=0,
     )
     return len(header)
