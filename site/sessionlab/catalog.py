@@ -53,7 +53,7 @@ PRODUCTS = {
 def translated(language):
     """The catalogue with its names and descriptions in language, translated once.
 
-    Translating a name on every use looked the translations up each time (7 µs).
+    Translating a name on every use would look the translations up each time.
     A description is shown as the trusted markup a translation is; a name also goes
     into attributes, so it stays text to escape.
     """

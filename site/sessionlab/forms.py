@@ -56,8 +56,8 @@ def csrf_token():
     """This request's CSRF token for forms, as Flask-WTF's generate_csrf makes it.
 
     The session keeps the raw token, made the first time a form is shown; each page
-    signs it. Flask-WTF made a serializer for each page and compressed the token:
-    a tenth of the inspector's time.
+    signs it. Flask-WTF's generate_csrf makes a serializer for each page and
+    compresses the token.
     """
     config = current_app.config
     name = config["WTF_CSRF_FIELD_NAME"]

@@ -25,7 +25,7 @@ def select_locale():
 class Translator:
     """_() for the pages of one language: what Flask-Babel's template gettext does, faster.
 
-    Flask-Babel's looks the translations up again for every string (7 µs), and Jinja
+    Flask-Babel's looks the translations up again for every string, and Jinja
     wraps it twice; a page has a dozen strings, a full cart over a hundred. Jinja
     calls a plain callable such as this one directly, where a function that takes
     the template's context gets a copy of it for each call made inside a loop.

@@ -39,7 +39,7 @@ def as_objects(facts):
     """The facts, and the cookie and record among them, as objects for the template.
 
     Jinja looks a name up as an attribute before it tries a key, and a dict's missing
-    attribute raises an exception: fifty-odd lookups a page, 4% of its time.
+    attribute raises an exception: the page makes fifty-odd lookups.
     """
     return SimpleNamespace(
         **{

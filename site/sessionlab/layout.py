@@ -47,8 +47,8 @@ WORDS = {
 def site_layout(language, script_root):
     """The layout's words and links in one language, translated and built once.
 
-    They are the same for every visitor; building them on each page (nine
-    translations, eight links) took a fifth of /get_email's time. Translations are
+    They are the same for every visitor, so nine translations and eight links are
+    not made again on every page. Translations are
     trusted markup, as Jinja's gettext treats them. Objects rather than dicts:
     Jinja looks for an attribute first, and a dict's missing one raises an error.
     """
@@ -95,9 +95,8 @@ def link(script_root, endpoint, **values):
 def template_url_for(endpoint, **values):
     """url_for for templates, with each link built once rather than on every page.
 
-    Werkzeug's URL builder takes ~4 µs a link. A link depends only on where the
-    site is mounted (script_root), except for relative endpoints and url_for's own
-    options, which are built each time.
+    A link depends only on where the site is mounted (script_root), except for
+    relative endpoints and url_for's own options, which are built each time.
     """
     if endpoint[0] == "." or any(name[0] == "_" for name in values):
         return url_for(endpoint, **values)

@@ -15,8 +15,7 @@ class TranslateLiterals(Extension):
     Only in the environment of one language (SiteEnvironment.in_language). The
     translation goes in as a constant marked safe, which is what _() returns for a
     string with no variables, so Jinja writes it into the compiled template's text.
-    A page shows the same text as before and spends nothing on it: the inspector
-    translated 21 such strings on every request, 0.025 ms of its 0.45.
+    A page shows the same text and spends nothing on it at request time.
     """
 
     def filter_stream(self, stream):
@@ -83,8 +82,7 @@ class SiteEnvironment(Environment):
         later still show; its documentation also says to add none once templates
         are loaded, and Flask allows none after the first request. One dict is
         faster to copy into each template's context (five times on the inspector)
-        and to compare at each macro import: 8% of the inspector's time and of
-        /preferences'.
+        and to compare at each macro import.
         """
         return {**self.globals, **(d or {})}
 
