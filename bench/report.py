@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import loadgen
-from .cases import CEILING, PEER, REDIS, WORKERS, Case, cart_lines
+from .cases import BARE_WRITE, CEILING, PEER, REDIS, WORKERS, Case, cart_lines
 from .chart import chart
 from .redis_store import CpuTime
 
@@ -68,11 +68,13 @@ def ratio(result, base, name):
 
 
 def ratios(result, base):
-    """The result's ratios to the ceiling, the peer and (a Redis-store case) its cookie twin."""
+    """The result's ratios to the ceiling, the peer, (a Redis-store case) its cookie twin and
+    (the cart add) the bare write."""
     return {
         "ceiling": ratio(result, base, CEILING),
         "peer": ratio(result, base, PEER),
         "cookie": ratio(result, base, result.case.twin) if result.case.twin else None,
+        "bare": ratio(result, base, BARE_WRITE) if result.case.min_bare else None,
     }
 
 
@@ -88,6 +90,9 @@ def verdicts(result, base):
         checks.append((f"≥ {case.min_peer:g}× peer", to["peer"] >= case.min_peer))
     if case.min_twin is not None and to["cookie"] is not None:
         checks.append((f"≥ {case.min_twin}× cookie store", to["cookie"] >= case.min_twin))
+    if case.min_bare is not None and to["bare"] is not None:
+        name = f"≥ {case.min_bare}× bare Flask ({to['bare']:.2f}×)"
+        checks.append((name, to["bare"] >= case.min_bare))
     if result.errors:
         checks.append((f"no errors ({result.errors} in the run)", False))
     if result.visitors_reused:

@@ -57,6 +57,7 @@ def test_tiny_benchmark_writes_its_table_and_chart(tiny_run):
     *_, to_cookie, redis_cpu, _targets = row(table, ADD_ON_REDIS)
     assert to_cookie.endswith("×")
     assert redis_cpu.endswith("µs")
+    assert "× bare Flask (" in row(table, ADD)[-1]  # the write's target, against the bare write
     assert (out / "results.png").read_bytes().startswith(PNG_SIGNATURE)
     assert f"| {ADD_ON_REDIS} | 2 |" in printed
 
