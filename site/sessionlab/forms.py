@@ -8,7 +8,6 @@ from flask import current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
-from flask_wtf.form import SUBMIT_METHODS
 from itsdangerous import Serializer, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from wtforms import BooleanField, EmailField, StringField
@@ -89,7 +88,7 @@ class TextForm(FlaskForm):
             Flask-WTF would hand an uploaded file or a JSON number or list to fields
             whose validators expect text.
             """
-            return (request.form or None) if request.method in SUBMIT_METHODS else None
+            return (request.form or None) if form.is_submitted() else None
 
 
 class EmailForm(TextForm):
