@@ -20,9 +20,9 @@ RESULTS = ROOT / "bench" / "results"
 
 
 # A case with fresh visitors gets enough of them for this many requests a second over
-# the whole run: 1.7 times the fastest write path measured here (2,308 req/s), as making
-# them takes time too (0.15-0.6 ms each here). A faster case takes some visitors a second
-# time, and its Targets column says so.
+# the whole run: well above the fastest write path measured here, without spending the
+# run making visitors. A faster case takes some visitors a second time, and its Targets
+# column says so.
 VISITOR_RATE = 4000
 
 
