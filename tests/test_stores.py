@@ -1,9 +1,11 @@
 """Where sessions live: what differs between the signed cookie and the server stores."""
 
 import os
+import pickle
 import time
 
 import pytest
+from cachelib.file import FileSystemCache
 from conftest import SECRET_KEY, Visitor
 
 from sessionlab import create_app, launch
@@ -141,20 +143,62 @@ def test_record_over_its_bound_is_refused_with_the_carts_message(app, visitor):
     assert "cart" not in visitor.session()
 
 
-def test_cachelib_deletes_expired_records(instance):
-    app = create_app(
+def cachelib_app(**config):
+    """An app on the cachelib store, with a lifetime of a minute."""
+    return create_app(
         {
             "SECRET_KEY": SECRET_KEY,
             "SESSION_TYPE": "cachelib",
-            "PERMANENT_SESSION_LIFETIME": 1,
-            "SESSION_CLEANUP_N_REQUESTS": 1,
+            "PERMANENT_SESSION_LIFETIME": 60,
+            **config,
         }
     )
+
+
+def written_ago(folder, seconds):
+    """Make every file in folder look last written seconds ago."""
+    for file in folder.iterdir():
+        then = time.time() - seconds
+        os.utime(file, (then, then))
+
+
+def test_cachelib_deletes_records_written_longer_ago_than_the_lifetime(instance):
+    app = cachelib_app(SESSION_CLEANUP_N_REQUESTS=1)
     Visitor(app.test_client()).set_email("ada@example.com")
-    assert os.listdir(instance / "sessions")
-    time.sleep(2.1)  # let the one-second lifetime run out
+    written_ago(instance / "sessions", 61)
     app.test_client().get("/")  # another visitor's request runs the clean-up
     assert os.listdir(instance / "sessions") == []
+
+
+def test_cachelib_clean_up_keeps_records_written_within_the_lifetime(instance):
+    app = cachelib_app(SESSION_CLEANUP_N_REQUESTS=1)
+    visitor = Visitor(app.test_client())
+    visitor.set_email("ada@example.com")
+    written_ago(instance / "sessions", 59)
+    app.test_client().get("/")
+    assert email_seen_by(visitor) == "ada@example.com"
+
+
+def test_cachelib_store_is_at_the_sessions_folder_of_the_instance(instance):
+    page = cachelib_app().test_client().get("/session").get_data(as_text=True)
+    assert f"<code>{instance}/sessions</code>" in page
+
+
+def test_cachelib_record_size_is_its_pickled_session(instance):
+    visitor = Visitor(cachelib_app().test_client())
+    visitor.set_email("ada@example.com")
+    record = visitor.client.get("/session.json").json["record"]
+    assert record["size"] == len(pickle.dumps(record["data"], pickle.HIGHEST_PROTOCOL))
+
+
+def test_cachelib_file_without_our_expiry_reads_as_no_session(instance):
+    """A file written before the store kept expiries with its values: an empty session."""
+    app = cachelib_app()
+    plain = FileSystemCache(str(instance / "sessions"), threshold=0)
+    plain.set(app.session_interface.key_prefix + "old-id", {"email": "ada@example.com"}, 60)
+    client = app.test_client()
+    client.set_cookie("session", "old-id")
+    assert client.get("/session.json").json["data"] == {}
 
 
 @server_stores

@@ -8,7 +8,6 @@ only the inspector, whose job is to show it, asks for the record itself.
 import os
 import pickle
 import random
-import struct
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -168,54 +167,88 @@ class RedisStore(ServerStore):
         }
 
 
+class SessionFiles(FileSystemCache):
+    """cachelib's file cache, each value kept with the time it expires.
+
+    cachelib writes that time into its files too, but has no public way to read it
+    back, and the inspector shows it.
+    """
+
+    def __init__(self, folder):
+        # threshold=0: cachelib would otherwise evict live sessions once it held 500.
+        super().__init__(folder, threshold=0, default_timeout=0)
+        self.folder = folder
+
+    def set(self, key, value, timeout=None, **options):
+        """Store value under key for timeout seconds (0 or None: for ever), with its expiry."""
+        expires = time.time() + timeout if timeout else None
+        return super().set(key, (expires, value), timeout, **options)
+
+    def get(self, key):
+        entry = self.entry(key)
+        return None if entry is None else entry[1]
+
+    def entry(self, key):
+        """(expiry time, value) stored under key, or None when absent or expired."""
+        entry = super().get(key)
+        # A file written before values carried their expiry counts as absent.
+        return entry if isinstance(entry, tuple) else None
+
+    def delete_older_than(self, seconds):
+        """Delete the files last written more than seconds ago."""
+        oldest = time.time() - seconds
+        with os.scandir(self.folder) as files:
+            for file in files:
+                try:
+                    if file.stat().st_mtime < oldest:
+                        os.remove(file.path)
+                except FileNotFoundError:
+                    pass  # another worker deleted it first
+
+
 class CacheLibStore(ServerStore):
     """Records in files of the instance folder: server-side sessions with no daemon to run."""
 
     name = "cachelib"
 
     def configure(self, app):
-        folder = f"{app.instance_path}/sessions"
-        # threshold=0: cachelib would otherwise evict live sessions once it held 500.
-        app.config["SESSION_CACHELIB"] = FileSystemCache(folder, threshold=0)
+        app.config["SESSION_CACHELIB"] = SessionFiles(f"{app.instance_path}/sessions")
 
     def init_app(self, app):
         super().init_app(app)
-        # Expired files are never read again, but nothing deletes them either; and
         # Flask-Session wires its own clean-up only for stores it believes have no TTL.
         app.before_request(self.clean_up_now_and_then)
 
     def clean_up_now_and_then(self):
-        """Delete expired records, on average once every SESSION_CLEANUP_N_REQUESTS requests."""
+        """Delete expired records, on average once every SESSION_CLEANUP_N_REQUESTS requests.
+
+        Every record is written with the session lifetime as its timeout, so a file
+        last written longer ago than that has expired, and is never read again.
+        """
         every = current_app.config["SESSION_CLEANUP_N_REQUESTS"]
         if every and random.randrange(every) == 0:
-            self.cache()._remove_expired(time.time())
+            self.cache().delete_older_than(current_app.permanent_session_lifetime.total_seconds())
 
     def cache(self):
         return current_app.session_interface.cache
 
     def location(self):
-        return self.cache()._path
+        return self.cache().folder
 
     def encode(self, data):
         return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
 
     def record(self, session_id):
-        """The file cachelib holds for session_id: size, decoded data and expiry; or None."""
+        """The record cachelib holds for session_id: size, decoded data and expiry; or None."""
         key = self.key(session_id)
-        path = self.cache()._get_filename(key)
-        try:
-            with open(path, "rb") as file:
-                # cachelib's format: the expiry time as a native unsigned int, then the pickle.
-                (expires,) = struct.unpack("I", file.read(4))
-                data = self.cache().serializer.load(file)
-        except FileNotFoundError:
+        entry = self.cache().entry(key)
+        if entry is None:
             return None
+        expires, data = entry
         seconds_left = expires - time.time()
-        if seconds_left < 0:
-            return None
         return {
             "key": key,
-            "size": os.path.getsize(path),
+            "size": len(self.encode(data)),
             "format": "pickle",
             "data": data,
             "ttl_seconds": round(seconds_left),
