@@ -191,6 +191,16 @@ def test_cachelib_record_size_is_its_pickled_session(instance):
     assert record["size"] == len(pickle.dumps(record["data"], pickle.HIGHEST_PROTOCOL))
 
 
+def test_cachelib_page_says_the_record_file_holds_more_than_its_size(instance):
+    visitor = Visitor(cachelib_app().test_client())
+    visitor.set_email("ada@example.com")
+    page = visitor.client.get("/session").get_data(as_text=True)
+    size = visitor.client.get("/session.json").json["record"]["size"]
+    [file] = (instance / "sessions").iterdir()
+    assert file.stat().st_size > size
+    assert "(the pickled session; its file adds a few bytes saying when it expires)" in page
+
+
 def test_cachelib_file_without_our_expiry_reads_as_no_session(instance):
     """A file written before the store kept expiries with its values: an empty session."""
     app = cachelib_app()
