@@ -1,12 +1,19 @@
 """Security headers on every response, and the refusal to run with a weak secret key."""
 
+import html
+import http.client
 import re
+import time
+import urllib.parse
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from conftest import SECRET_KEY, Visitor
 
-from sessionlab import create_app
+from sessionlab import create_app, launch
+from sessionlab.errors import CSRF_MESSAGE
+from sessionlab.forms import CSRF_FIELD
 from sessionlab.launch import gunicorn
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -25,6 +32,7 @@ PAGES = [
 ]
 OLD_KEY = "old-security-test-key-0123456789abcdef"
 STRONG_KEY = "strong-security-test-key-0123456789abcdef"
+PROXIED_KEY = "proxied-security-test-key-0123456789abcdef"
 
 
 def csp(response):
@@ -119,11 +127,117 @@ def test_secure_setting_sends_hsts_and_secure_cookies_over_https(tmp_path, monke
     assert "Secure" in response.headers["Set-Cookie"]
 
 
-def test_secure_setting_sends_hsts_behind_a_proxy_that_says_https(tmp_path, monkeypatch):
-    client = secure_client(tmp_path, monkeypatch)
-    response = client.get("/get_email", headers={"X-Forwarded-Proto": "https"})
-    assert response.status_code == 200
+def send(server, path, method="GET", headers=None, body=None):
+    """Send one request to server over plain HTTP; its response and page."""
+    address = urllib.parse.urlsplit(server.url)
+    # http.client follows no redirect, and sends a Secure cookie over plain HTTP as a proxy does.
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request(method, path, body, headers or {})
+        response = connection.getresponse()
+        return response, response.read().decode()
+    finally:
+        connection.close()
+
+
+def as_proxied_https(server, path, method="GET", headers=None, body=None):
+    """Send a request as a TLS proxy passes one on: plain HTTP saying X-Forwarded-Proto: https."""
+    return send(server, path, method, {"X-Forwarded-Proto": "https", **(headers or {})}, body)
+
+
+def wait_until_answering(server):
+    """Poll the server until it answers anything, the redirect to HTTPS included."""
+    deadline = time.monotonic() + launch.READY_TIMEOUT
+    while server.process.poll() is None and time.monotonic() < deadline:
+        try:
+            send(server, "/")
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"gunicorn did not start at {server.url}; its log:\n{server.log()}")
+
+
+@contextmanager
+def https_behind_a_proxy(tmp_path_factory, **env):
+    """gunicorn serving plain HTTP to a TLS proxy, with Secure cookies, and env added."""
+    env = {
+        "FLASK_SECRET_KEY": PROXIED_KEY,
+        "FLASK_SESSION_COOKIE_SECURE": "true",
+        "SESSIONLAB_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+        **env,
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        # Whom gunicorn trusts is the test's choice, not the shell's.
+        patch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+        # launch's own wait follows the redirect of its plain-HTTP probe to HTTPS, which
+        # this server does not speak, and so would never see it ready.
+        patch.setattr(launch, "wait_until_ready", wait_until_answering)
+        with gunicorn(env=env, workers=1) as server:
+            patch.undo()
+            yield server
+
+
+@pytest.fixture(scope="module")
+def untrusted_peer(tmp_path_factory):
+    """The site trusting only a proxy at 127.0.0.2: the tests, from 127.0.0.1, are not it."""
+    with https_behind_a_proxy(tmp_path_factory, FORWARDED_ALLOW_IPS="127.0.0.2") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def trusted_proxy(tmp_path_factory):
+    """The site with gunicorn's default trust, 127.0.0.1: the tests act as its proxy."""
+    with https_behind_a_proxy(tmp_path_factory) as server:
+        yield server
+
+
+def set_email_as_proxied_https(server, headers=None):
+    """Post /set_email with the form's valid CSRF token and session cookie, and headers."""
+    response, form = as_proxied_https(server, "/set_email")
+    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+    token = CSRF_FIELD.search(form).group(1)
+    body = urllib.parse.urlencode({"csrf_token": token, "email_address": "ada@example.com"})
+    headers = {
+        "Cookie": cookie,
+        "Content-Type": "application/x-www-form-urlencoded",
+        **(headers or {}),
+    }
+    return as_proxied_https(server, "/set_email", "POST", headers, body)
+
+
+def test_untrusted_peer_saying_https_is_redirected_to_https(untrusted_peer):
+    response, _ = as_proxied_https(untrusted_peer, "/get_email")
+    assert response.status == 302
+    https_url = untrusted_peer.url.replace("http://", "https://", 1)
+    assert response.headers["Location"] == f"{https_url}/get_email"
+
+
+def test_untrusted_peer_saying_https_gets_no_hsts(untrusted_peer):
+    response, _ = as_proxied_https(untrusted_peer, "/get_email")
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_trusted_proxy_saying_https_is_served(trusted_proxy):
+    response, _ = as_proxied_https(trusted_proxy, "/get_email")
+    assert response.status == 200
+
+
+def test_trusted_proxy_saying_https_gets_hsts(trusted_proxy):
+    response, _ = as_proxied_https(trusted_proxy, "/get_email")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_form_through_the_trusted_proxy_without_a_referer_is_refused(trusted_proxy):
+    # Over HTTPS Flask-WTF also wants a same-site Referer, which the token alone cannot replace.
+    response, page = set_email_as_proxied_https(trusted_proxy)
+    assert response.status == 400
+    assert str(CSRF_MESSAGE) in html.unescape(page)
+
+
+def test_form_through_the_trusted_proxy_from_the_sites_own_page_is_accepted(trusted_proxy):
+    https_url = trusted_proxy.url.replace("http://", "https://", 1)
+    response, _ = set_email_as_proxied_https(trusted_proxy, {"Referer": f"{https_url}/set_email"})
+    assert response.status == 302
 
 
 def test_configured_samesite_is_kept(tmp_path, monkeypatch):

@@ -15,3 +15,7 @@ errorlog = "-"
 # gunicorn 27's control socket lives in one shared place per user; without
 # this, a second server on the same machine fights the first over it.
 control_socket_disable = True
+# Behind a TLS proxy, gunicorn's own defaults are what the site needs, so none is set
+# here: gunicorn makes the request's scheme https from X-Forwarded-Proto: https
+# (secure_scheme_headers) only when the peer is in forwarded_allow_ips
+# (FORWARDED_ALLOW_IPS, else 127.0.0.1 and ::1); from any other peer it leaves it http.

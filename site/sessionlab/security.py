@@ -87,16 +87,15 @@ def check_secret_keys(app):
 
 
 def over_https(environ):
-    """Whether the browser reached us over HTTPS, directly or through a proxy that says so."""
-    return (
-        environ["wsgi.url_scheme"] in ("https", "wss")
-        or environ.get("HTTP_X_FORWARDED_PROTO") == "https"
-    )
+    """Whether the request's scheme, as the WSGI server set it, is HTTPS."""
+    # gunicorn sets it from a proxy's header only when it trusts that proxy (see
+    # gunicorn_conf.py); the header itself is never read here, as any client can send it.
+    return environ["wsgi.url_scheme"] == "https"
 
 
 def redirect_to_https():
     """Send a plain-HTTP request to the same address over HTTPS."""
-    if not over_https(request.environ):
+    if not request.is_secure:
         return redirect(request.url.replace("http://", "https://", 1))
 
 
