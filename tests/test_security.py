@@ -3,7 +3,6 @@
 import html
 import http.client
 import re
-import time
 import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import SECRET_KEY, Visitor
 
-from sessionlab import create_app, launch
+from sessionlab import create_app
 from sessionlab.errors import CSRF_MESSAGE
 from sessionlab.forms import CSRF_FIELD
 from sessionlab.launch import gunicorn
@@ -145,18 +144,6 @@ def as_proxied_https(server, path, method="GET", headers=None, body=None):
     return send(server, path, method, {"X-Forwarded-Proto": "https", **(headers or {})}, body)
 
 
-def wait_until_answering(server):
-    """Poll the server until it answers anything, the redirect to HTTPS included."""
-    deadline = time.monotonic() + launch.READY_TIMEOUT
-    while server.process.poll() is None and time.monotonic() < deadline:
-        try:
-            send(server, "/")
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"gunicorn did not start at {server.url}; its log:\n{server.log()}")
-
-
 @contextmanager
 def https_behind_a_proxy(tmp_path_factory, **env):
     """gunicorn serving plain HTTP to a TLS proxy, with Secure cookies, and env added."""
@@ -169,11 +156,7 @@ def https_behind_a_proxy(tmp_path_factory, **env):
     with pytest.MonkeyPatch.context() as patch:
         # Whom gunicorn trusts is the test's choice, not the shell's.
         patch.delenv("FORWARDED_ALLOW_IPS", raising=False)
-        # launch's own wait follows the redirect of its plain-HTTP probe to HTTPS, which
-        # this server does not speak, and so would never see it ready.
-        patch.setattr(launch, "wait_until_ready", wait_until_answering)
         with gunicorn(env=env, workers=1) as server:
-            patch.undo()
             yield server
 
 

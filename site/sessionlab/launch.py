@@ -52,6 +52,14 @@ def throwaway_certificate(folder):
     return certificate
 
 
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow no redirect: a server with Secure cookies sends plain HTTP to HTTPS, which it
+    may not speak itself (behind a TLS proxy); any answer shows that it is up."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
 @dataclass
 class Server:
     url: str
@@ -77,8 +85,11 @@ def wait_until_ready(server):
         if server.process.poll() is not None:
             break
         context = server.certificate.ssl_context() if server.certificate else None
+        opener = urllib.request.build_opener(
+            NoRedirects, urllib.request.HTTPSHandler(context=context)
+        )
         try:
-            with urllib.request.urlopen(server.url + "/", timeout=2, context=context):
+            with opener.open(server.url + "/", timeout=2):
                 return
         except urllib.error.HTTPError:
             return  # it answered, if only with an error page
