@@ -1,6 +1,10 @@
 """axe-core, as axe-playwright-python ships it, run on the page a browser shows."""
 
-from axe_playwright_python.base import AXE_SCRIPT, AxeResults
+from axe_playwright_python.base import AxeResults
+from axe_playwright_python.sync_playwright import Axe
+
+# The axe-core script the package ships; Axe's attribute is its documented way to it.
+AXE_SCRIPT = Axe().axe_script
 
 # The rules whose outcome depends on colours; the others read the page's structure.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
