@@ -1,12 +1,10 @@
 """Which browser build to launch: Playwright's own where installed, else the system's."""
 
 import functools
-import os
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from . import bidi_relay
 from .settings import SYSTEM_BROWSERS
 
 NAMES = ("chromium", "firefox", "webkit")
@@ -28,13 +26,8 @@ def system_build(name, headless):
 def system_launch_args(name, build):
     """Launch options that drive the system browser build instead of Playwright's."""
     if name == "firefox":
-        # Firefox ESR speaks WebDriver BiDi, not the protocol of Playwright's patched Firefox;
-        # it is started through bidi_relay, which saves most steps a 40 ms stall (see there).
-        return {
-            "channel": "moz-firefox",
-            "executable_path": bidi_relay.__file__,
-            "env": {**os.environ, bidi_relay.FIREFOX: build},
-        }
+        # Firefox ESR speaks WebDriver BiDi, not the protocol of Playwright's patched Firefox.
+        return {"channel": "moz-firefox", "executable_path": build}
     return {"executable_path": build}
 
 
