@@ -1,14 +1,13 @@
 """Fixtures for the Playwright e2e suite: gunicorn servers, base URL, browser launch options.
 
-playwright.config.toml gives pytest-playwright's options their defaults; the
-usual flags (--browser, --headed, --slowmo, --tracing, --screenshot, --output)
-override them. Every test runs on each session store of [run] stores (or --store).
-With --base-url (or [run] base_url) the tests run against that server instead, on
-the store it uses; those that need a server of their own are skipped.
+Every test runs in each browser of [run] browsers (or --browser) of
+playwright.config.toml, on each session store of [run] stores (or --store).
+pytest-playwright's other options (--tracing, --screenshot, --output...) take their
+defaults from addopts in pyproject.toml. With --base-url (or [run] base_url) the
+tests run against that server instead, on the store it uses; those that need a
+server of their own are skipped. e2e/README.md describes the harness.
 """
 
-import os
-import shlex
 import shutil
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
@@ -29,26 +28,6 @@ STORE_MARKERS = {
     "server_stores": set(STORES) - {"cookie"},
     "redis_only": {"redis"},
 }
-
-# The pytest-playwright flag that overrides each [run] key of playwright.config.toml.
-FLAGS = {
-    "browsers": "--browser",
-    "headed": "--headed",
-    "slowmo": "--slowmo",
-    "tracing": "--tracing",
-    "screenshot": "--screenshot",
-    "output": "--output",
-}
-
-
-def given(config, flag):
-    """Whether flag was set in addopts, PYTEST_ADDOPTS or on the command line."""
-    args = [
-        *config.getini("addopts"),
-        *shlex.split(os.environ.get("PYTEST_ADDOPTS", "")),
-        *config.invocation_params.args,
-    ]
-    return any(arg == flag or arg.startswith(f"{flag}=") for arg in args)
 
 
 def pytest_addoption(parser):
@@ -99,9 +78,9 @@ FAILED = pytest.StashKey[bool]()
 SCREENSHOT_ON_FAILURE = pytest.StashKey[bool]()
 
 
-def settle_base_url(config):
-    """Check the given URL, if any, and put it where pytest-base-url's report header reads it."""
-    url = config.option.base_url = given_url(config)
+def check_base_url(config):
+    """Check the given URL, if any: a Session Lab answers there, and no --store goes with it."""
+    url = given_url(config)
     if url and config.option.store:
         raise pytest.UsageError(
             "--store chooses where the servers the suite starts keep sessions; "
@@ -117,24 +96,25 @@ def is_xdist_worker(config):
 
 
 def pytest_configure(config):
-    """Fill in pytest-playwright's options from playwright.config.toml where no flag set them."""
+    """Set expect's timeout, check the given URL, choose the browsers and who takes screenshots."""
     expect.set_options(timeout=RUN["expect_timeout"])
-    settle_base_url(config)
-    # xdist workers parse the same command line, so each process does this itself.
-    for key, flag in FLAGS.items():
-        if not given(config, flag):
-            setattr(config.option, flag.removeprefix("--"), RUN[key])
-    # pytest-playwright's only-on-failure takes a screenshot of every page of every test
-    # as its contexts close and throws away those of passing tests: 60-200 ms a page.
-    # new_context below takes them only when the test has failed.
+    check_base_url(config)
+    # Set here, not in addopts: --browser appends, so a default there would add to those given.
+    config.option.browser = config.option.browser or RUN["browsers"]
+    # pytest-playwright's only-on-failure takes a screenshot of every page of every test as its
+    # contexts close and throws away those of passing tests; new_context below takes them only
+    # when the test has failed.
     config.stash[SCREENSHOT_ON_FAILURE] = config.option.screenshot == "only-on-failure"
     if config.stash[SCREENSHOT_ON_FAILURE]:
-        config.option.screenshot = "off"
-    # pytest-xdist hands out its largest groups first, whatever their browser: a worker went
-    # from Firefox to Chromium and back, launching Firefox again each time (2-3 s). In the
-    # order pytest_collection_modifyitems gives, a worker launches each browser it needs once.
-    if not given(config, "--loadscope-reorder"):
-        config.option.loadscopereorder = False
+        config.option.screenshot = "off"  # overridden: pytest-playwright has no other switch
+
+
+def pytest_report_header(config):
+    """Name the server under test where [run] base_url, not --base-url, chose it."""
+    # pytest-base-url's own header names the one --base-url gives.
+    url = given_url(config)
+    if url and not config.option.base_url:
+        return f"baseurl: {url}"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -221,9 +201,11 @@ def pytest_collection_modifyitems(items):
     """Hand tests to xdist workers so that both finish on quick tests: those without a
     browser (the fast tests, with their long demo and load runs) first, then each browser's,
     slowest browser first; in each browser, those with a browser of their own first."""
-    # pytest-xdist deals tests out in this order; left last, Firefox's tests of several
-    # seconds each, or the fast tests' runs of a minute, ended the run on one worker while
-    # the other sat idle. A worker that runs tests with a browser of their own launches it,
+    # pytest-xdist deals tests out in this order if --no-loadscope-reorder (addopts in
+    # pyproject.toml) stops it handing out its largest groups first, whatever their browser,
+    # which had a worker launch Firefox again at each switch. Left last, Firefox's tests of
+    # several seconds each, or the fast tests' runs of a minute, ended the run on one worker
+    # while the other sat idle. A worker that runs tests with a browser of their own launches it,
     # and then the usual one: in the middle of the usual one's tests, it would launch that
     # again after them.
     rank = {name: index for index, name in enumerate(browsers.SLOWEST_FIRST)}
@@ -254,8 +236,8 @@ def browser_type_launch_args(browser_type_launch_args, browser_type):
 def restart_tracing_without_screenshots(context, title):
     """Trace context from now on with DOM snapshots and sources but no screenshots."""
     # A trace's screenshots cost more than the rest of it: over WebDriver BiDi they are a
-    # screencast of each open page every 40 ms (a Firefox step took twice as long), and in
-    # Chromium they added 10–15% to the suite (bench/README.md). The DOM snapshots still show
+    # screencast of each open page, many frames a second (a Firefox step takes twice as long),
+    # and in Chromium they add 10–15% to the suite (bench/README.md). The DOM snapshots still show
     # each step in the trace viewer, and a failed test's pages are shot as PNGs.
     context.tracing.stop()
     context.tracing.start(title=title, snapshots=True, sources=True)
