@@ -5,30 +5,12 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from flask import current_app
-from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired
 from werkzeug.http import dump_cookie
 
 # Bytes kept free under the size limit for a flashed message after a change.
 FLASH_HEADROOM = 200
-
-
-# Values that Flask's tagged JSON writes as they are. The exact types: a subclass of str
-# such as Markup is tagged.
-PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-class SessionJSON(TaggedJSONSerializer):
-    """Flask's tagged JSON for sessions, the same output, faster on plain values.
-
-    Flask tries each of its eight tags on every value of the session, nested ones
-    included, though a session is mostly strings and numbers, which no tag changes; and
-    a cart change writes the session twice: to see that it fits, then in the cookie.
-    """
-
-    def tag(self, value):
-        return value if type(value) in PLAIN else super().tag(value)
 
 
 class OpenedSession(SecureCookieSession):
@@ -45,7 +27,6 @@ class SignedCookieSessions(SecureCookieSessionInterface):
     Flask makes a new one for every request, on the way in and again on the way out.
     """
 
-    serializer = SessionJSON()
     session_class = OpenedSession
     signing_keys = signing_serializer = None
 

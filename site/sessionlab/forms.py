@@ -1,15 +1,11 @@
 """Flask-WTF forms: every POST carries a CSRF token and is validated here."""
 
 import re
-import secrets
-from functools import lru_cache
 
-from flask import current_app, g, request, session
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
-from itsdangerous import Serializer, URLSafeTimedSerializer
-from itsdangerous.encoding import base64_encode
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Regexp, ValidationError
 
@@ -27,51 +23,10 @@ THEMES = ("system", "light", "dark")
 NOT_AN_EMAIL = _l("That is not a valid email address.")
 
 
-class CSRFTokens(URLSafeTimedSerializer):
-    """Flask-WTF's signed CSRF tokens, without trying to compress them.
-
-    Flask-WTF's check (csrf.protect) reads a token with or without compression; a
-    token is forty hex digits, and zlib clears some 256 kB of memory to start.
-    """
-
-    def dump_payload(self, obj):
-        # The base class's JSON, skipping the URL-safe mixin's compression.
-        return base64_encode(Serializer.dump_payload(self, obj))
-
-
-@lru_cache(maxsize=4)
-def csrf_tokens(keys):
-    """The serializer for keys (the last one signs), made once; Flask-WTF's salt, as its check."""
-    return CSRFTokens(keys, salt="wtf-csrf-token")
-
-
-def csrf_keys():
-    """Flask-WTF's keys: WTF_CSRF_SECRET_KEY (a key or a list of keys), else SECRET_KEY."""
-    keys = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-    return tuple(keys) if isinstance(keys, list) else keys
-
-
-def csrf_token():
-    """This request's CSRF token for forms, as Flask-WTF's generate_csrf makes it.
-
-    The session keeps the raw token, made the first time a form is shown; each page
-    signs it. Flask-WTF's generate_csrf makes a serializer for each page and
-    compresses the token.
-    """
-    config = current_app.config
-    name = config["WTF_CSRF_FIELD_NAME"]
-    if name not in g:
-        if name not in session:
-            session[name] = secrets.token_hex(20)
-        setattr(g, name, csrf_tokens(csrf_keys()).dumps(session[name]))
-    return g.get(name)
-
-
 def init_app(app):
     # CSRFProtect checks the token of every POST, PUT, PATCH and DELETE before its view,
-    # except for views marked @csrf.exempt.
+    # except for views marked @csrf.exempt, and gives templates csrf_token().
     csrf.init_app(app)
-    app.add_template_global(csrf_token)
 
 
 class TextForm(FlaskForm):

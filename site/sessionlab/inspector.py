@@ -1,7 +1,5 @@
 """The session inspector: the visitor's own cookie and record taken apart, and its controls."""
 
-from types import SimpleNamespace
-
 from flask import (
     Blueprint,
     current_app,
@@ -35,24 +33,9 @@ def facts():
     }
 
 
-def as_objects(facts):
-    """The facts, and the cookie and record among them, as objects for the template.
-
-    Jinja looks a name up as an attribute before it tries a key, and a dict's missing
-    attribute raises an exception: the page makes fifty-odd lookups.
-    """
-    return SimpleNamespace(
-        **{
-            name: SimpleNamespace(**value) if name in ("cookie", "record") and value else value
-            for name, value in facts.items()
-        }
-    )
-
-
 def show_inspector(errors=(), status=200):
     """Render the inspector page, with error messages when a change was refused."""
-    page_facts = as_objects(facts())
-    return render_template("inspector/session.html", facts=page_facts, errors=errors), status
+    return render_template("inspector/session.html", facts=facts(), errors=errors), status
 
 
 @bp.get("/session")

@@ -86,23 +86,5 @@ def layout_context():
     }
 
 
-@lru_cache(maxsize=256)
-def link(script_root, endpoint, **values):
-    """The address of endpoint under script_root, built once."""
-    return url_for(endpoint, **values)
-
-
-def template_url_for(endpoint, **values):
-    """url_for for templates, with each link built once rather than on every page.
-
-    A link depends only on where the site is mounted (script_root), except for
-    relative endpoints and url_for's own options, which are built each time.
-    """
-    if endpoint[0] == "." or any(name[0] == "_" for name in values):
-        return url_for(endpoint, **values)
-    return link(request.script_root, endpoint, **values)
-
-
 def init_app(app):
     app.context_processor(layout_context)
-    app.add_template_global(template_url_for, "url_for")

@@ -52,7 +52,7 @@ def is_literal_translation(tokens, index):
 
 
 class SiteEnvironment(Environment):
-    """Flask's Jinja environment, compiled once per language, with flat template globals."""
+    """Flask's Jinja environment, with templates compiled once per language."""
 
     language = None  # the language compiled into this environment's templates, if one
 
@@ -74,17 +74,6 @@ class SiteEnvironment(Environment):
             overlay.language = language
             self.languages[language] = overlay
         return self.languages[language]
-
-    def make_globals(self, d):
-        """A template's globals as one dict, the environment's under its own.
-
-        Jinja chains them (a ChainMap), so that globals added to the environment
-        later still show; its documentation also says to add none once templates
-        are loaded, and Flask allows none after the first request. One dict is
-        faster to copy into each template's context (five times on the inspector)
-        and to compare at each macro import.
-        """
-        return {**self.globals, **(d or {})}
 
 
 def init_app(app):
