@@ -23,7 +23,6 @@ TICKS = os.sysconf("SC_CLK_TCK")
 # (words all in the command line, kind), the first match wins.
 KINDS = [
     (("firefox", "contentproc"), "Firefox content"),
-    (("bidi_relay",), "BiDi relay"),
     (("firefox",), "Firefox parent"),
     (("chromium", "--type=renderer"), "Chromium renderers"),
     (("chromium", "--type="), "Chromium GPU and utility"),
