@@ -1,8 +1,6 @@
 """The session cookie taken apart (with Flask's own serializer where it holds the data)."""
 
-import math
 from datetime import UTC, datetime
-from functools import lru_cache
 
 from flask import current_app
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -22,13 +20,9 @@ class OpenedSession(SecureCookieSession):
 
 
 class SignedCookieSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with the signing serializer made once per set of keys.
-
-    Flask makes a new one for every request, on the way in and again on the way out.
-    """
+    """Flask's signed-cookie sessions, whose sessions say what their cookie held."""
 
     session_class = OpenedSession
-    signing_keys = signing_serializer = None
 
     def open_session(self, app, request):
         """Flask's, keeping the cookie's signing time or why it was refused, for the inspector.
@@ -55,13 +49,6 @@ class SignedCookieSessions(SecureCookieSessionInterface):
         session = self.session_class()
         session.problem = problem
         return session
-
-    def get_signing_serializer(self, app):
-        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        if keys != self.signing_keys:
-            self.signing_keys = keys
-            self.signing_serializer = super().get_signing_serializer(app)
-        return self.signing_serializer
 
 
 def serializer():
@@ -92,30 +79,9 @@ def header_size(value, permanent=False):
     return len(header)
 
 
-@lru_cache(maxsize=4)
-def signature_length(signing):
-    """What signing adds to a payload: a dot, the timestamp, a dot and the signature."""
-    return len(signing.make_signer(signing.salt).sign(b""))
-
-
-def value_length_at_most(data):
-    """The most the signed value of a session holding data can take, without making it.
-
-    The payload is the session's JSON in base64, or its compressed form (marked with
-    a dot) when that is shorter; either way no longer than the JSON's base64.
-    """
-    signing = serializer()
-    json_length = len(signing.serializer.dumps(data).encode())
-    return math.ceil(json_length * 4 / 3) + signature_length(signing)
-
-
 def fits(data, permanent=False):
     """Whether a session holding data still fits in one cookie, with room for a message."""
     room = current_app.config["MAX_COOKIE_SIZE"] - FLASH_HEADROOM
-    # Most changes fit by far, as their JSON's length shows, with no need to compress
-    # and sign the session just to measure it.
-    if header_size("v" * value_length_at_most(data), permanent) <= room:
-        return True
     return header_size(serializer().dumps(dict(data)), permanent) <= room
 
 
