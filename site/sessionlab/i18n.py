@@ -42,7 +42,7 @@ class Translator:
             # Trusted markup, as Jinja's gettext makes it: every template here is HTML.
             text = self.markup[string] = Markup(self.translations.ugettext(string))
         # Formatting with no variables changes nothing but "%%", which Jinja's
-        # gettext turns into "%"; a Markup takes a microsecond to format.
+        # gettext turns into "%".
         return text % variables if variables or "%" in text else text
 
     def literal(self, string):
