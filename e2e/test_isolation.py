@@ -46,7 +46,7 @@ def users(user_states, new_context):
     """Three users at once, each in a context of their own, with their own email, cart, currency."""
     # Fresh contexts holding the cookies the set-up left: each test starts from the same
     # state whatever ran before it, and traces its own contexts like any other test. Each
-    # test opens the pages it needs (a Firefox page and its first load: a quarter second).
+    # test opens the pages it needs.
     contexts = [new_context(storage_state=state) for state in user_states]
     return list(zip(contexts, USERS, strict=True))
 
