@@ -48,9 +48,9 @@ def site_layout(language, script_root):
     """The layout's words and links in one language, translated and built once.
 
     They are the same for every visitor, so nine translations and eight links are
-    not made again on every page. Translations are
-    trusted markup, as Jinja's gettext treats them. Objects rather than dicts:
-    Jinja looks for an attribute first, and a dict's missing one raises an error.
+    not made again on every page. Translations are trusted markup, as Jinja's gettext
+    treats them. Objects rather than dicts: Jinja looks for an attribute first, and a
+    dict's missing one raises an error.
     """
     with force_locale(language):
         words = SimpleNamespace(**{name: Markup(text) for name, text in WORDS.items()})
