@@ -237,8 +237,8 @@ def restart_tracing_without_screenshots(context, title):
     """Trace context from now on with DOM snapshots and sources but no screenshots."""
     # A trace's screenshots cost more than the rest of it: over WebDriver BiDi they are a
     # screencast of each open page, many frames a second, and in Chromium they slow the
-    # whole suite too. The DOM snapshots still show
-    # each step in the trace viewer, and a failed test's pages are shot as PNGs.
+    # whole suite too. The DOM snapshots still show each step in the trace viewer, and a
+    # failed test's pages are shot as PNGs.
     context.tracing.stop()
     context.tracing.start(title=title, snapshots=True, sources=True)
 
