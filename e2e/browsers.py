@@ -35,20 +35,27 @@ def system_launch_args(name, build):
 # 127.0.0.1 and localhost as secure even over plain HTTP, and send Secure cookies there;
 # this name is an ordinary host to them, as a deployment's is (test_https.py).
 NAMED_HOST = "sessionlab.test"
+# Another name for 127.0.0.1, for the attacker site (attacker/): another site to the
+# browser than 127.0.0.1 or NAMED_HOST, so its requests to them are cross-site.
+ATTACKER_HOST = "attacker.test"
+NAMED_HOSTS = (NAMED_HOST, ATTACKER_HOST)
 
 
 def with_named_host(launch_args):
-    """launch_args plus NAMED_HOST mapped to 127.0.0.1; each browser ignores the other's option.
+    """launch_args plus NAMED_HOSTS mapped to 127.0.0.1; each browser ignores the other's option.
 
     Every browser gets it, rather than a browser of its own for the tests that use the
     name: a Firefox launched again for them, and again after them, cost seconds a switch.
     """
     return {
         **launch_args,
-        "args": [*launch_args.get("args", []), f"--host-resolver-rules=MAP {NAMED_HOST} 127.0.0.1"],
+        "args": [
+            *launch_args.get("args", []),
+            "--host-resolver-rules=" + ", ".join(f"MAP {host} 127.0.0.1" for host in NAMED_HOSTS),
+        ],
         "firefox_user_prefs": {
             **launch_args.get("firefox_user_prefs", {}),
-            "network.dns.localDomains": NAMED_HOST,
+            "network.dns.localDomains": ",".join(NAMED_HOSTS),
         },
     }
 

@@ -19,6 +19,7 @@ from slugify import slugify
 from sessionlab.stores import STORES
 
 from . import browsers, deployment
+from .attackers import AttackerSite
 from .servers import Servers
 from .settings import RUN
 
@@ -166,6 +167,12 @@ def server(servers, store):
 def base_url(server):
     """pytest-base-url's base URL: the server above, so tests can page.goto("/cart")."""
     return server.url
+
+
+@pytest.fixture(scope="session")
+def attacker(servers, server):
+    """The attacker site (attacker/), aimed at the main server on this test's store."""
+    return AttackerSite(servers.attacker().url, server.url)
 
 
 def browser_of(item):

@@ -50,6 +50,10 @@ class Deployment:
         """A skip: the suite cannot stop or start the deployment's Redis."""
         pytest.skip(f"needs a Redis of its own to stop and start; {NOT_OURS}")
 
+    def attacker(self):
+        """A skip: the attacker site is started beside the servers the suite starts."""
+        pytest.skip(f"needs the attacker site beside a server of its own; {NOT_OURS}")
+
     def log_tails(self):
         """Nothing: the deployment's logs are not the suite's to read."""
         return []

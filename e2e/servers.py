@@ -62,6 +62,18 @@ class Servers:
             self.running[key] = self.stack.enter_context(server)
         return self.running[key]
 
+    def attacker(self):
+        """The attacker site (attacker/), started if not yet; its pages' ?target= aims them."""
+        if "attacker" not in self.running:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            server = launch.gunicorn(
+                app="attacker:create_app()",
+                workers=1,
+                log_path=self.log_dir / f"{self.prefix}-attacker.log",
+            )
+            self.running["attacker"] = self.stack.enter_context(server)
+        return self.running["attacker"]
+
     def stop_all(self):
         """Ask every gunicorn to stop at once; leaving the stack then waits for each in turn."""
         # One after the other, a dozen gunicorns took a worker 4 s to stop at the end.
