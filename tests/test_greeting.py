@@ -33,6 +33,41 @@ def test_delete_email_removes_it_and_says_so(visitor):
     assert "email" not in visitor.session()
 
 
+@pytest.mark.parametrize("sent_from", ["cross-site", "same-site"])
+def test_delete_email_sent_from_another_site_asks_first(visitor, sent_from):
+    visitor.set_email("ada@example.com")
+    response = visitor.client.get("/delete_email", headers={"Sec-Fetch-Site": sent_from})
+    page = response.get_data(as_text=True)
+    assert "Delete your email?" in page
+    assert 'action="/delete_email"' in page
+    assert visitor.session()["email"] == "ada@example.com"
+
+
+@pytest.mark.parametrize("sent_from", ["same-origin", "none"])
+def test_delete_email_from_the_site_itself_or_typed_deletes_at_once(visitor, sent_from):
+    visitor.set_email("ada@example.com")
+    response = visitor.client.get("/delete_email", headers={"Sec-Fetch-Site": sent_from})
+    assert "Session deleted!" in response.get_data(as_text=True)
+    assert "email" not in visitor.session()
+
+
+def test_delete_email_answer_varies_with_fetch_metadata(client):
+    assert "Sec-Fetch-Site" in client.get("/delete_email").headers["Vary"]
+
+
+def test_delete_email_confirmed_with_the_form_deletes(visitor):
+    visitor.set_email("ada@example.com")
+    response = visitor.post("/delete_email")
+    assert "Session deleted!" in response.get_data(as_text=True)
+    assert "email" not in visitor.session()
+
+
+def test_delete_email_post_without_a_token_is_refused(visitor):
+    visitor.set_email("ada@example.com")
+    assert visitor.client.post("/delete_email").status_code == 400
+    assert visitor.session()["email"] == "ada@example.com"
+
+
 def test_every_page_shows_the_email_in_the_header(visitor):
     visitor.set_email("ada@example.com")
     for url in ("/", "/session", "/products", "/cart", "/preferences", "/no-such-page"):
