@@ -69,6 +69,8 @@ def page_states(visitor):
     yield "refused preferences", visitor.post("/preferences", {"language": "xx"}, "/preferences")
     yield "refused permanent", visitor.post("/session/permanent", {"permanent": "x"}, "/session")
     yield "404", visitor.client.get("/no-such-page")
+    sent_from_elsewhere = {"Sec-Fetch-Site": "cross-site"}
+    yield "delete question", visitor.client.get("/delete_email", headers=sent_from_elsewhere)
     yield "deleted email", visitor.client.get("/delete_email")
 
 
