@@ -9,20 +9,23 @@ from werkzeug.http import parse_cookie
 
 from e2e.cookies import ANY_KEY, serializer
 
-COOKIE_NAME = "session"
+# The site's cookie over HTTP, and over HTTPS (FLASK_SESSION_COOKIE_SECURE=true).
+COOKIE_NAMES = ("session", "__Host-session")
 # Other browsers and servers share the machine: be patient.
 TIMEOUT_SECONDS = 30
 
 
 def held_cookie(context, url):
     """The session cookie the browser context holds for url, as Playwright lists it."""
-    return next((cookie for cookie in context.cookies(url) if cookie["name"] == COOKIE_NAME), None)
+    cookies = context.cookies(url)
+    return next((cookie for cookie in cookies if cookie["name"] in COOKIE_NAMES), None)
 
 
 def sent_cookie(request):
     """The session cookie's value in a request's Cookie header, or None."""
     header = request.header_value("cookie") if request else None
-    return parse_cookie(header or "").get(COOKIE_NAME)
+    sent = parse_cookie(header or "")
+    return next((sent[name] for name in COOKIE_NAMES if name in sent), None)
 
 
 def cookie_size(cookie):
@@ -38,7 +41,8 @@ def persistent_state(context):
 
 def session_facts(url, value=None):
     """What the site's /session.json says about a session cookie value (or about none)."""
-    headers = {"Cookie": f"{COOKIE_NAME}={value}"} if value else {}
+    # Under each name the site may use: it reads only its own.
+    headers = {"Cookie": "; ".join(f"{name}={value}" for name in COOKIE_NAMES)} if value else {}
     request = urllib.request.Request(f"{url}/session.json", headers=headers)
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
         return json.load(response)

@@ -4,14 +4,16 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 SESSION_COOKIE = "session"
+# The site's cookie over HTTPS (FLASK_SESSION_COOKIE_SECURE=true) is __Host-session.
+SESSION_COOKIES = (SESSION_COOKIE, "__Host-session")
 # Reading a payload checks no signature, but Flask only builds a serializer for
 # an app with a key: this one stands in when the key does not matter.
 ANY_KEY = "any key: the signature is not checked"
 
 
 def session_cookie(context):
-    """The context's session cookie as Playwright lists it, or None."""
-    return next((c for c in context.cookies() if c["name"] == SESSION_COOKIE), None)
+    """The context's session cookie as Playwright lists it (over HTTP or HTTPS), or None."""
+    return next((c for c in context.cookies() if c["name"] in SESSION_COOKIES), None)
 
 
 def serializer(key):

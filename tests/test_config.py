@@ -2,10 +2,14 @@ import os
 import stat
 from datetime import timedelta
 
+import pytest
+from conftest import SECRET_KEY
+
 from sessionlab import create_app
 
 OLD_KEY = "old-secret-key-0123456789abcdef0123456"
 NEW_KEY = "new-secret-key-0123456789abcdef0123456"
+HTTPS = "https://localhost"
 
 
 def test_session_cookie_is_httponly_lax_and_site_wide(visitor):
@@ -73,3 +77,49 @@ def test_rotated_key_without_fallback_gives_a_fresh_session(instance):
 def test_fallback_keys_are_read_as_a_json_list(monkeypatch, instance):
     monkeypatch.setenv("FLASK_SECRET_KEY_FALLBACKS", f'["{OLD_KEY}"]')
     assert create_app().config["SECRET_KEY_FALLBACKS"] == [OLD_KEY]
+
+
+def test_cookie_is_named_session_over_plain_http(instance):
+    assert create_app().config["SESSION_COOKIE_NAME"] == "session"
+
+
+def test_secure_cookie_is_named_host_session(monkeypatch, instance):
+    monkeypatch.setenv("FLASK_SESSION_COOKIE_SECURE", "true")
+    assert create_app().config["SESSION_COOKIE_NAME"] == "__Host-session"
+
+
+def test_cookie_name_from_the_environment_wins_over_https(monkeypatch, instance):
+    monkeypatch.setenv("FLASK_SESSION_COOKIE_SECURE", "true")
+    monkeypatch.setenv("FLASK_SESSION_COOKIE_NAME", "sid")
+    assert create_app().config["SESSION_COOKIE_NAME"] == "sid"
+
+
+def test_every_store_keeps_the_session_in_the_host_session_cookie(instance, store_config):
+    """Flask's cookie and Flask-Session's stores alike set, and read back, __Host-session."""
+    config = {"SECRET_KEY": SECRET_KEY, "SESSION_COOKIE_SECURE": True, **store_config}
+    client = create_app(config).test_client()
+    # The form's CSRF token starts a session.
+    header = client.get("/set_email", base_url=HTTPS).headers["Set-Cookie"]
+    assert header.startswith("__Host-session=")
+    assert "Domain" not in header
+    assert "csrf_token" in client.get("/session.json", base_url=HTTPS).json["data"]
+
+
+@pytest.mark.parametrize(
+    ("config", "problem"),
+    [
+        ({}, "FLASK_SESSION_COOKIE_SECURE is false"),
+        (
+            {"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_DOMAIN": "example.com"},
+            "FLASK_SESSION_COOKIE_DOMAIN is set",
+        ),
+        (
+            {"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_PATH": "/shop"},
+            "FLASK_SESSION_COOKIE_PATH is '/shop'",
+        ),
+    ],
+    ids=["not-secure", "domain", "path"],
+)
+def test_host_prefixed_name_the_browser_would_drop_is_refused(instance, config, problem):
+    with pytest.raises(RuntimeError, match=f"'__Host-sid', but {problem}: browsers drop"):
+        create_app({"SESSION_COOKIE_NAME": "__Host-sid", **config})

@@ -12,6 +12,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_PATH": "/",
     "SESSION_COOKIE_SECURE": False,
+    # None: chosen from SESSION_COOKIE_SECURE once every source is read (cookie_name below).
+    "SESSION_COOKIE_NAME": None,
     "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "MAX_FORM_PARTS": 100,
@@ -38,8 +40,45 @@ def load_config(app, overrides=None):
     app.config.from_prefixed_env()
     if overrides:
         app.config.from_mapping(overrides)
+    app.config["SESSION_COOKIE_NAME"] = cookie_name(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = generated_key(Path(app.instance_path) / KEY_FILE)
+
+
+# A browser takes a cookie of this prefix only if it is Secure, has no Domain and has Path=/;
+# it locks the cookie to this host and to HTTPS (RFC 6265bis, "Cookie Name Prefixes").
+HOST_PREFIX = "__Host-"
+
+
+def cookie_name(config):
+    """The session cookie's name: the one configured, else __Host-session over HTTPS.
+
+    Refuses a __Host- name the browser would drop without a word, leaving every
+    visitor without a session.
+    """
+    name = config["SESSION_COOKIE_NAME"]
+    if name is None:
+        return f"{HOST_PREFIX}session" if config["SESSION_COOKIE_SECURE"] else "session"
+    # Browsers compare the prefix without regard to case.
+    if not name.lower().startswith(HOST_PREFIX.lower()):
+        return name
+    # Flask's own fallback for a cookie without a path of its own.
+    path = config["SESSION_COOKIE_PATH"] or config.get("APPLICATION_ROOT") or "/"
+    problems = []
+    if not config["SESSION_COOKIE_SECURE"]:
+        problems.append("FLASK_SESSION_COOKIE_SECURE is false")
+    if config.get("SESSION_COOKIE_DOMAIN"):
+        problems.append("FLASK_SESSION_COOKIE_DOMAIN is set")
+    if path != "/":
+        problems.append(f"FLASK_SESSION_COOKIE_PATH is {path!r}")
+    if problems:
+        raise RuntimeError(
+            f"FLASK_SESSION_COOKIE_NAME is {name!r}, but {' and '.join(problems)}: browsers "
+            f"drop a {HOST_PREFIX} cookie unless it is Secure, has Path=/ and no Domain, and "
+            "no visitor would keep a session. Serve the site over HTTPS with "
+            "FLASK_SESSION_COOKIE_SECURE=true, or choose a name without the prefix."
+        )
+    return name
 
 
 def generated_key(path):
