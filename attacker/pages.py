@@ -4,7 +4,7 @@ import urllib.parse
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from . import loot
+from . import loot, observe
 from .catalogue import ATTACKS
 
 bp = Blueprint("attacks", __name__)
@@ -36,4 +36,6 @@ def attack(slug):
     page = ATTACKS.get(slug)
     if page is None:
         abort(404)
-    return render_template(f"{slug}.html", attack=page, target=target(), loot=loot, link=link)
+    return render_template(
+        f"{slug}.html", attack=page, target=target(), loot=loot, observe=observe, link=link
+    )

@@ -7,6 +7,7 @@ from sessionlab.launch import throwaway_certificate
 
 from . import browsers
 from .actions import sent_data, sent_session, set_email
+from .attacks_session import aimed_at, attempt_cookie_attributes
 from .cookies import session_cookie
 
 # The suite's browsers map this name to 127.0.0.1 (browsers.with_named_host): over plain
@@ -34,11 +35,27 @@ def on_named_host(server):
     return server.url.replace("127.0.0.1", HOST)
 
 
-def test_session_cookie_is_secure(page, https_server):
-    """The server marks the cookie Secure, and the browser keeps it so."""
-    response = set_email(page, "ada@example.com", base=on_named_host(https_server))
-    assert "Secure" in response.header_value("set-cookie")
-    assert session_cookie(page.context)["secure"] is True
+@pytest.fixture(scope="module")
+def cookie_attributes(shared_contexts, attacker, https_server):
+    """Attack 9 (WSTG-SESS-02): the HTTPS site's session cookie, as set and as kept."""
+    with shared_contexts(1) as (context,):
+        yield attempt_cookie_attributes(context, aimed_at(attacker, https_server.url))
+
+
+def test_session_cookie_is_host_secure_httponly_lax_as_the_server_sets_it(cookie_attributes):
+    """Set-Cookie: __Host-session=…; Secure; HttpOnly; Path=/; SameSite=Lax, no Domain."""
+    assert cookie_attributes.seen["set-cookie"].startswith("__Host-session=")
+    assert cookie_attributes.seen["header problems"] == []
+
+
+def test_session_cookie_is_host_secure_httponly_lax_as_the_browser_keeps_it(cookie_attributes):
+    """The browser took the __Host- cookie, for this host alone."""
+    assert cookie_attributes.seen["kept problems"] == []
+
+
+def test_attackers_page_finds_the_cookie_as_it_should_be(cookie_attributes):
+    assert cookie_attributes.seen["attacker's verdict"].startswith("As it should be")
+    assert cookie_attributes.stopped, cookie_attributes.what_happened
 
 
 def test_secure_cookie_goes_back_over_https(page, https_server):

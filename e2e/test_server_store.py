@@ -1,34 +1,12 @@
-"""What only a server store does: new ids on sign-in, and Redis restarts and outages."""
+"""What only a server store does: Redis restarts and outages.
+
+New ids at sign-in, and the old id worthless: test_attack_planted.py.
+"""
 
 import pytest
 from playwright.sync_api import expect
 
-from .actions import put_email, sent_session, set_email
-from .cookies import session_cookie
-
-
-@pytest.mark.server_stores
-def test_setting_an_email_issues_a_new_session_id(page):
-    """Signing in replaces the id, so an id planted before it is worthless."""
-    page.goto("/set_email")  # the form's CSRF token starts a session
-    before = session_cookie(page.context)["value"]
-    set_email(page, "ada@example.com")
-    assert session_cookie(page.context)["value"] != before
-
-
-@pytest.mark.server_stores
-def test_the_id_from_before_the_email_holds_nothing(page, new_context):
-    """The old id, put back in a fresh browser, names no record."""
-    page.goto("/set_email")
-    planted = session_cookie(page.context)
-    set_email(page, "ada@example.com")
-
-    other = new_context().new_page()
-    other.context.add_cookies([planted])
-    other.goto("/")  # a page with no form, so no new session replaces the planted cookie
-    received = sent_session(other)
-    assert (received["cookie"]["raw"], received["record"]) == (planted["value"], None)
-    assert received["data"] == {}
+from .actions import put_email
 
 
 @pytest.fixture(scope="session")
