@@ -47,10 +47,11 @@ ATTACKS = {
                 "WSTG-SESS-05",
                 "Cross-site link to GET /delete_email",
                 "A link, and a script setting window.location, take the victim to the "
-                "article's GET /delete_email.",
+                "article's GET /delete_email; a button opens every other page of the site "
+                "in new windows.",
                 'Session Lab asks "Delete your email?" (Fetch Metadata says the request '
                 "came from another site) and deletes nothing until the victim presses its "
-                "button.",
+                "button; no other page changes the session.",
             ),
         ),
         (
