@@ -7,6 +7,7 @@ from flask import Flask
 
 from . import (
     cart,
+    clocks,
     errors,
     forms,
     greeting,
@@ -42,6 +43,7 @@ def create_app(config=None):
     )
     load_config(app, config)
     templating.init_app(app)
+    clocks.init_app(app)
     stores.init_app(app)
     security.init_app(app)
 

@@ -15,6 +15,9 @@ DEFAULTS = {
     # None: chosen from SESSION_COOKIE_SECURE once every source is read (cookie_name below).
     "SESSION_COOKIE_NAME": None,
     "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+    # Seconds a session may live from its start however often it is used; None: the same
+    # as PERMANENT_SESSION_LIFETIME, 0: no such limit (see clocks.py).
+    "SESSION_ABSOLUTE_LIFETIME": None,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "MAX_FORM_PARTS": 100,
     # Flask-WTF signs CSRF tokens; they stay valid for as long as the session.

@@ -7,6 +7,8 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired
 from werkzeug.http import dump_cookie
 
+from . import clocks
+
 # Bytes kept free under the size limit for a flashed message after a change.
 FLASH_HEADROOM = 200
 
@@ -43,6 +45,15 @@ class SignedCookieSessions(SecureCookieSessionInterface):
         session = self.session_class(payload)
         session.payload, session.signed_at = payload, signed_at
         return session
+
+    def save_session(self, app, session, response):
+        """Flask's, stamping the session's start when it is first written."""
+        clocks.before_save(session, lambda: self.should_set_cookie(app, session))
+        super().save_session(app, session, response)
+
+    def get_expiration_time(self, app, session):
+        """Flask's expiry date, never past the session's absolute deadline."""
+        return clocks.cookie_expiry(super().get_expiration_time(app, session), session)
 
     def refused(self, problem):
         """A fresh, empty session, as Flask gives for a cookie it refuses, and why."""

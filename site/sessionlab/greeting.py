@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from . import stores
+from . import clocks, stores
 from .forms import EmailForm
 
 bp = Blueprint("greeting", __name__)
@@ -20,6 +20,8 @@ def set_email():
     if form.validate_on_submit():
         # Signing in: a server store issues a new id, so an id planted before is worthless.
         stores.renew_session_id()
+        # A new session, whose absolute clock starts as it is written.
+        session.pop(clocks.START, None)
         session["email"] = form.email_address.data
         session.permanent = form.remember.data
         return redirect(url_for("greeting.get_email"))

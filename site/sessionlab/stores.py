@@ -5,6 +5,7 @@ session id or whether some data still fits, and never care which store answers;
 only the inspector, whose job is to show it, asks for the record itself.
 """
 
+import math
 import os
 import pickle
 import random
@@ -12,14 +13,15 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from cachelib.file import FileSystemCache
-from flask import abort, current_app, g, session
+from flask import abort, current_app, flash, g, request, session
+from flask_babel import gettext as _
 from flask_session import Session
 from redis import Redis
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
-from . import cookie
+from . import clocks, cookie
 
 # Seconds to wait for Redis: a dead store is noticed in about a second, not a minute.
 REDIS_TIMEOUT = 0.5
@@ -50,6 +52,26 @@ class CookieStore:
 
     def record(self, session_id):
         return None
+
+    def writes(self, session):
+        """Whether this response sends the session's cookie, signed again."""
+        app = current_app
+        return bool(session) and app.session_interface.should_set_cookie(app, session)
+
+    def idle_deadline(self, session, record, writes):
+        """When the session ends if it is not used again (epoch seconds), or None.
+
+        The signature's timestamp counts whole seconds: the server refuses a cookie
+        once it is more than the lifetime old in whole seconds. The browser drops a
+        permanent cookie a second before that, at its expiry date.
+        """
+        if writes:
+            signed = int(time.time())
+        elif session.signed_at:
+            signed = session.signed_at.timestamp()
+        else:
+            return None
+        return signed + cookie.lifetime_seconds() + (0 if session.permanent else 1)
 
 
 class OutageAware:
@@ -87,6 +109,33 @@ def should_write_record(app, session):
     return session.modified or (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"])
 
 
+def within_the_absolute_deadline(interface):
+    """Flask-Session's interface, its sessions stamped with their start when first written,
+    their records' TTL and their cookies' expiry never past their absolute deadline."""
+    save_session = interface.save_session
+    upsert_session = interface._upsert_session
+    get_expiration_time = interface.get_expiration_time
+
+    def save_stamped(app, session, response):
+        clocks.before_save(session, lambda: should_write_record(app, session))
+        save_session(app, session, response)
+
+    def upsert_until_the_deadline(lifetime, session, store_id):
+        # _upsert_session is Flask-Session's private API, which sets the record's TTL from the
+        # lifetime it is given: flask-session is pinned below 0.9 for it, and
+        # tests/test_clocks.py fails if its signature or its TTL changes. Setting the TTL
+        # with EXPIREAT after it would cost every write a second round trip to Redis.
+        upsert_session(clocks.time_to_live(lifetime, session), session, store_id)
+
+    def expiring_by_the_deadline(app, session):
+        return clocks.cookie_expiry(get_expiration_time(app, session), session)
+
+    interface.save_session = save_stamped
+    interface._upsert_session = upsert_until_the_deadline
+    interface.get_expiration_time = expiring_by_the_deadline
+    return interface
+
+
 def refuse_while_store_down():
     """Answer 503 when this request's session could not be read from its store."""
     if "session_store_error" in g:
@@ -102,6 +151,7 @@ class ServerStore:
         self.configure(app)
         Session(app)
         app.session_interface.should_set_storage = should_write_record
+        within_the_absolute_deadline(app.session_interface)
         app.session_interface = OutageAware(app.session_interface, self.errors)
         app.before_request(refuse_while_store_down)
 
@@ -116,6 +166,24 @@ class ServerStore:
 
     def inspect_cookie(self, raw):
         return cookie.inspect_id(raw)
+
+    def writes(self, session):
+        """Whether this response writes the session's record again."""
+        return bool(session) and should_write_record(current_app, session)
+
+    def idle_deadline(self, session, record, writes):
+        """When the session ends if it is not used again (epoch seconds), or None: when its
+        record expires (a permanent session's cookie expires with it, in whole seconds)."""
+        now = time.time()
+        if writes:
+            ttl = clocks.time_to_live(current_app.permanent_session_lifetime, session)
+            # Flask-Session gives the store whole seconds.
+            ends = now + int(ttl.total_seconds())
+        elif record:
+            ends = now + record["ttl_milliseconds"] / 1000
+        else:
+            return None
+        return math.floor(ends) if session.permanent else ends
 
     def key(self, session_id):
         return current_app.session_interface.key_prefix + session_id
@@ -154,7 +222,7 @@ class RedisStore(ServerStore):
         """The record Redis holds for session_id: size, decoded data and expiry; or None."""
         interface = current_app.session_interface
         key = self.key(session_id)
-        raw, ttl = interface.client.pipeline().get(key).ttl(key).execute()
+        raw, ttl = interface.client.pipeline().get(key).pttl(key).execute()
         if raw is None:
             return None
         return {
@@ -162,8 +230,10 @@ class RedisStore(ServerStore):
             "size": len(raw),
             "format": "msgpack",
             "data": interface.serializer.decode(raw),
-            "ttl_seconds": ttl,
-            "expires_at": self.expiry(ttl),
+            # As Redis's TTL command rounds it.
+            "ttl_seconds": round(ttl / 1000),
+            "ttl_milliseconds": ttl,
+            "expires_at": self.expiry(ttl / 1000),
         }
 
 
@@ -252,6 +322,7 @@ class CacheLibStore(ServerStore):
             "format": "pickle",
             "data": data,
             "ttl_seconds": round(seconds_left),
+            "ttl_milliseconds": round(seconds_left * 1000),
             "expires_at": self.expiry(seconds_left),
         }
 
@@ -267,6 +338,29 @@ def init_app(app):
             f"FLASK_SESSION_TYPE is {name!r}; it must be one of: {', '.join(STORES)}."
         )
     STORES[name].init_app(app)
+    app.before_request(end_at_maximum_age)
+
+
+def end_at_maximum_age():
+    """Treat a session past its absolute deadline as absent: a fresh one, saying why.
+
+    On a server store the record is deleted, and usually gone already (its TTL ends
+    at the deadline, give or take a second), so that only the cookie store can always
+    tell the visitor why.
+    """
+    if request.endpoint == "static" or not clocks.past_deadline(session):
+        return
+    # Worded before the session, and the language chosen in it, are gone.
+    message = _(
+        "Your session reached its maximum age of %(seconds)d seconds and has ended: "
+        "this is a fresh session.",
+        seconds=clocks.absolute_lifetime(),
+    )
+    renew_session_id()
+    session.clear()
+    # Flask-Session's clear() keeps "remember me"; a fresh session does not have it.
+    session.pop("_permanent", None)
+    flash(message)
 
 
 def current():
@@ -285,5 +379,6 @@ def renew_session_id():
 
 
 def fits(data, permanent=False):
-    """Whether a session holding data stays within its store's bound."""
-    return current().fits(data, permanent)
+    """Whether a session holding data, and the start time it is written with, stays within
+    its store's bound."""
+    return current().fits({clocks.START: round(time.time(), 3), **data}, permanent)

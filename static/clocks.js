@@ -1,0 +1,28 @@
+// Counts the session inspector's deadlines down (templates/inspector/_clocks.html) and, when
+// the first one is reached, says that the next request starts a fresh session. The page
+// gives the seconds left as the server counted them; counting from the page's own start,
+// rather than from the visitor's clock, keeps a wrong clock out of it.
+"use strict";
+
+(function () {
+  const clocks = document.querySelectorAll("[data-seconds-left]");
+  const over = document.querySelector("[data-testid='session-over'] p");
+  if (!clocks.length || !over) return;
+  const start = performance.now();
+
+  function tick() {
+    const elapsed = (performance.now() - start) / 1000;
+    let ended = false;
+    for (const clock of clocks) {
+      const left = Math.max(0, Number(clock.dataset.secondsLeft) - elapsed);
+      clock.textContent = Math.ceil(left);
+      ended = ended || left === 0;
+    }
+    if (ended) {
+      over.hidden = false;
+    } else {
+      setTimeout(tick, 200);
+    }
+  }
+  tick();
+})();
