@@ -32,6 +32,9 @@ def app(instance, store_config):
             "TESTING": True,
             "SECRET_KEY": SECRET_KEY,
             "PERMANENT_SESSION_LIFETIME": LIFETIME,
+            # The idle clock alone: the absolute one (tests/test_clocks.py) would cut each
+            # renewed lifetime short by the seconds since the sign-in.
+            "SESSION_ABSOLUTE_LIFETIME": 0,
             **store_config,
         }
     )
