@@ -133,5 +133,18 @@ ATTACKS = {
                 "common prefix longer than chance allows.",
             ),
         ),
+        (
+            "replay",
+            Attack(
+                11,
+                "WSTG-SESS-06",
+                "Copied cookie after a clear (logout)",
+                "A copy of the victim's session cookie, taken while they were signed in, "
+                "used again after they clear their session.",
+                "On a server store the copy names a deleted record and holds nothing. On the "
+                "cookie store it still works until its signature is older than the lifetime: "
+                "the known limit of signed cookies.",
+            ),
+        ),
     )
 }

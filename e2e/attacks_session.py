@@ -1,4 +1,4 @@
-"""Attacks 6 to 10 of the attack lab, as the e2e tests and ./lab demo run them.
+"""Attacks 6 to 11 of the attack lab, as the e2e tests and ./lab demo run them.
 
 Each attempt_<slug>(context, attacker) takes a fresh browser context (the victim's
 browser) and the attacker site, tries the attack, and returns what it left: an Observed
@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from attacker import observe
 
-from .actions import sent_data
+from .actions import send_form, sent_data
 from .browsers import NAMED_HOST
 from .cookies import session_cookie
 from .victim import Attempt, held, kept_data, sign_in_victim
@@ -284,12 +284,39 @@ def attempt_id_quality(context, attacker, count=observe.MOST_IDS):
     return Observed(stopped, what, kept_data(held(context)), page, seen)
 
 
+# 11. Replay after a clear (logout).
+def attempt_replay(context, attacker):
+    """A copy of the victim's cookie, in the attacker's browser, used after the victim clears.
+
+    The attempt's page is in a second context, the attacker's: close page.context when done.
+    """
+    sign_in_victim(context)
+    page = context.browser.new_context().new_page()
+    page.context.add_cookies([session_cookie(context)])
+    page.goto(f"{attacker.target}/get_email")
+    seen = {"copy before the clear": kept_data(held(page.context, base=attacker.target))}
+    send_form(context, "/session", {}, action="/session/clear")
+    held_after = kept_data(held(context))
+    page.reload()
+    seen["copy after the clear"] = kept_data(held(page.context, base=attacker.target))
+    stopped = "email" not in seen["copy after the clear"]
+    what = (
+        "After the victim cleared the session, the copied cookie named a deleted record: "
+        "an empty session."
+        if stopped
+        else "The copied cookie still works after the clear, until its signature is older than "
+        "the lifetime: the known limit of signed cookies."
+    )
+    return Observed(stopped, what, held_after, page, seen)
+
+
 ATTEMPTS = {
     "injection": attempt_injection,
     "plant": attempt_plant,
     "url-id": attempt_url_id,
     "cookie-attributes": attempt_cookie_attributes,
     "id-quality": attempt_id_quality,
+    "replay": attempt_replay,
 }
 
 
