@@ -5,6 +5,7 @@ import os
 import shutil
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -12,9 +13,10 @@ from playwright.sync_api import sync_playwright
 from sessionlab.stores import STORES
 
 from . import report, sites, story
+from .attacks import Attacks
 from .browsers import launch
 from .personas import cast
-from .summary import summarize
+from .summary import summarize, summarize_attacks
 
 # Headed runs without a display get a virtual one big enough for side-by-side windows.
 XVFB = ["xvfb-run", "--auto-servernum", "--server-args=-screen 0 1920x1080x24"]
@@ -69,6 +71,12 @@ def parse_args(argv):
         metavar="PNG",
         help="also save a small picture of the report's summary and restart and expiry rows",
     )
+    parser.add_argument(
+        "--only",
+        choices=("story", "attacks"),
+        help="play only the personas' story, or only try the attacker site's attacks "
+        "on a signed-in victim (default both)",
+    )
     args = parser.parse_args(argv)
     if args.personas < 2:
         parser.error("--personas: at least 2, one with “remember me” and one without")
@@ -78,6 +86,8 @@ def parse_args(argv):
         parser.error("--store: the demo reads the store of the server at --url from that server")
     if args.https and args.url:
         parser.error("--https: for the servers the demo starts; with --url, give an https:// URL")
+    if args.preview and args.only == "attacks":
+        parser.error("--preview: a picture of the story's rows, which --only attacks skips")
     # Each store once, in the order given.
     args.store = list(dict.fromkeys(args.store or ["cookie"]))
     return args
@@ -92,7 +102,12 @@ def serving(args):
     """The sites to play on, as a context manager: the one at --url, or one started a store."""
     if args.url:
         return sites.given(args.url)
-    return sites.started(args.store, args.lifetime, args.https)
+    return sites.started(args.store, args.lifetime, args.https, attacked=args.only != "story")
+
+
+def attacker_site(args, places):
+    """The attacker site's URL, as a context manager: started, or None for --only story."""
+    return nullcontext() if args.only == "story" else sites.attacker(places)
 
 
 def progress(message):
@@ -117,27 +132,40 @@ def main(argv=None):
         os.execvp(XVFB[0], [*XVFB, sys.executable, "-m", "demo", *argv])
     personas = cast(args.personas)
     shots = fresh_folder(args.out)
-    with serving(args) as places, sync_playwright() as playwright:
+    with (
+        serving(args) as places,
+        attacker_site(args, places) as attacker_url,
+        sync_playwright() as playwright,
+    ):
         where = ", ".join(f"{place.store} at {place.url}" for place in places)
         progress(f"{where}; {args.browser}, {len(personas)} personas")
         browser = launch(playwright, args.browser, headless=not args.headed, slow_mo=args.slowmo)
-        stages = [
-            story.Stage(browser, place, shots, args.headed, len(personas), band, len(places))
-            for band, place in enumerate(places)
-        ]
-        runs = story.run(stages, personas, progress)
-        summary = summarize(runs)
+        attacks = Attacks(browser, attacker_url, places, shots, progress) if attacker_url else None
+        runs, summary = [], None
+        if args.only == "attacks":
+            attacks.run()
+        else:
+            stages = [
+                story.Stage(browser, place, shots, args.headed, len(personas), band, len(places))
+                for band, place in enumerate(places)
+            ]
+            # The attacks are tried while the story waits for the sessions to expire.
+            runs = story.run(stages, personas, progress, attacks.run if attacks else None)
+            summary = summarize(runs)
+        attack_runs = attacks.runs if attacks else []
+        attack_summary = summarize_attacks(attack_runs) if attacks else None
         facts = {
             "browser": f"{args.browser} {browser.version}",
             "when": time.strftime("%Y-%m-%d %H:%M"),
         }
-        path = report.write(runs, summary, facts, args.out)
-        if args.preview:
+        path = report.write(runs, summary, facts, args.out, attack_runs, attack_summary)
+        if args.preview and runs:
             report.preview(browser, path, args.preview)
         browser.close()
-    print("\n".join(summary.lines))
+    done = [part for part in (summary, attack_summary) if part]
+    print("\n".join(line for part in done for line in part.lines))
     print(f"Report: {path.resolve().as_uri()}")
-    return 0 if summary.ok else 1
+    return 0 if all(part.ok for part in done) else 1
 
 
 if __name__ == "__main__":

@@ -1,14 +1,13 @@
 """Launch the demo's browser (the e2e suite's choice of build) and place its windows when headed."""
 
-from e2e.browsers import launch_args
+from e2e.browsers import launch_args, with_named_host
 
 
 def launch(playwright, name, headless=True, slow_mo=0):
-    """Start Chromium or Firefox."""
+    """Start Chromium or Firefox, knowing the attacker site's host name as the suite's do."""
     browser_type = getattr(playwright, name)
-    return browser_type.launch(
-        headless=headless, slow_mo=slow_mo, **launch_args(browser_type, headless)
-    )
+    options = with_named_host(launch_args(browser_type, headless))
+    return browser_type.launch(headless=headless, slow_mo=slow_mo, **options)
 
 
 def place_window(page, column, columns, row, rows=2):

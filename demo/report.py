@@ -6,6 +6,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from e2e import victim
+
 from .cookies import cookie_size
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -24,6 +26,13 @@ VERDICTS = {
     "unverified": "signature not checked (the server's key is unknown)",
     "record": "the server holds a record for this id",
     "no record": "the server holds nothing for this id",
+}
+VERDICT_LABELS = {
+    "stopped": "Stopped",
+    "limit": "Got through: the store's known limit",
+    "through": "Got through",
+    "not run": "Not run",
+    "error": "Failed to run",
 }
 STORE_NAMES = {"cookie": "Signed cookie", "redis": "Redis", "cachelib": "CacheLib files"}
 # The rows the preview shows: what survived a restart, what the lifetime ended,
@@ -71,10 +80,15 @@ def payload_lines(payload):
     ]
 
 
+def visitor_data(data):
+    """Session data without the site's bookkeeping keys (those starting with _)."""
+    return {key: value for key, value in data.items() if not key.startswith("_")}
+
+
 def environment():
     """The Jinja environment of the report's template, with its helpers."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
-    env.filters.update(clock=clock, payload_lines=payload_lines)
+    env.filters.update(clock=clock, payload_lines=payload_lines, visitor_data=visitor_data)
     env.globals.update(
         expiry=expiry,
         flags=flags,
@@ -82,21 +96,34 @@ def environment():
         statuses=STATUS_LABELS,
         verdicts=VERDICTS,
         store_names=STORE_NAMES,
+        verdict_labels=VERDICT_LABELS,
     )
     return env
 
 
-def write(runs, summary, facts, out):
+def write(runs, summary, facts, out, attack_runs=(), attack_summary=None):
     """Render the report into out/index.html and return its path."""
-    steps = runs[0].steps  # every store plays the same steps
+    steps = runs[0].steps if runs else []  # every store plays the same steps
     rows = [
         (step, [(run, cell) for run in runs for cell in run.cells if cell.step == step])
         for step in steps
     ]
+    # One row an attack, one cell a store: every store tries the same attacks in order.
+    attack_rows = [list(cells) for cells in zip(*(run.cells for run in attack_runs), strict=True)]
     html = (
         environment()
         .get_template("report.html")
-        .render(runs=runs, summary=summary, facts=facts, rows=rows, out=out)
+        .render(
+            runs=runs,
+            summary=summary,
+            facts=facts,
+            rows=rows,
+            out=out,
+            attack_runs=attack_runs,
+            attack_summary=attack_summary,
+            attack_rows=attack_rows,
+            victim=victim,
+        )
     )
     path = out / "index.html"
     path.write_text(html)
@@ -109,7 +136,7 @@ def preview(browser, report, picture):
     page = context.new_page()
     page.goto(report.resolve().as_uri())
     shown = "".join(f":not([data-step={step}])" for step in PREVIEW_STEPS)
-    page.add_style_tag(content=f"tbody tr{shown} {{ display: none; }}")
+    page.add_style_tag(content=f"tbody tr{shown}, .attacks {{ display: none; }}")
     page.set_viewport_size({"width": page.evaluate("document.body.scrollWidth"), "height": 800})
     page.screenshot(path=picture, full_page=True)
     context.close()

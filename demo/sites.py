@@ -4,11 +4,14 @@ import secrets
 import tempfile
 import urllib.request
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sessionlab.launch import gunicorn, redis_server, throwaway_certificate
 
 from .cookies import session_facts
+
+# Seconds the sessions of the attacks' servers live: longer than any attack takes.
+ATTACK_LIFETIME = 3600
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,11 @@ class Site:
     location: str | None  # the server store's address; None for the cookie
     lifetime: int  # seconds, as the server says
     started: bool  # started by the demo, or given with --url
+    ca_path: str | None = None  # the CA of the throw-away certificate the demo serves it with
+    # The attacks' server on the same store: a long lifetime, so no victim's session expires
+    # mid-attack (with --url, the site itself); and its twin over HTTPS, or None.
+    attack_url: str | None = None
+    secure_url: str | None = None
 
     @property
     def client_side(self):
@@ -37,6 +45,9 @@ def server_env(stack, store, lifetime):
     env = {
         "FLASK_SECRET_KEY": secrets.token_urlsafe(32),
         "FLASK_PERMANENT_SESSION_LIFETIME": str(lifetime),
+        # The story shows the idle lifetime; an absolute one as short (its default) would end
+        # the remembered sessions while a busy machine is still playing the first steps.
+        "FLASK_SESSION_ABSOLUTE_LIFETIME": "0",
         "FLASK_SESSION_TYPE": store,
         # The cachelib store keeps its files here; the demo leaves none behind.
         "SESSIONLAB_INSTANCE_PATH": stack.enter_context(tempfile.TemporaryDirectory()),
@@ -56,21 +67,63 @@ def https_certificate(stack):
 
 
 @contextmanager
-def started(stores, lifetime, https=False):
-    """Start one server for each store (over HTTPS if asked); yield their Sites; stop them."""
+def started(stores, lifetime, https=False, attacked=False):
+    """Start one server for each store (over HTTPS if asked); yield their Sites; stop them.
+
+    If attacked, each store also gets servers of its own for the attacks, with a lifetime no
+    attack outlasts: one over HTTP (unless https) and one over HTTPS, whose cookie is Secure.
+    """
     with ExitStack() as stack:
-        certificate = https_certificate(stack) if https else None
+        certificate = https_certificate(stack) if https or attacked else None
+        servers = []
+
+        def start(env, **options):
+            servers.append(stack.enter_context(gunicorn(env=env, **options)))
+            return servers[-1]
+
         sites = []
         for store in stores:
             env = server_env(stack, store, lifetime)
-            if https:
-                env["FLASK_SESSION_COOKIE_SECURE"] = "true"
-            server = stack.enter_context(gunicorn(env=env, certificate=certificate))
-            sites.append(described(server.url, env["FLASK_SECRET_KEY"], started=True))
+            secure_env = {**env, "FLASK_SESSION_COOKIE_SECURE": "true"}
+            server = start(secure_env, certificate=certificate) if https else start(env)
+            site = described(server.url, env["FLASK_SECRET_KEY"], started=True)
+            if attacked:
+                site = replace(site, **attack_servers(start, env, certificate, https))
+            sites.append(replace(site, ca_path=str(certificate.ca_path) if certificate else None))
+        stack.callback(stop_all, servers)
         yield sites
+
+
+def stop_all(servers):
+    """Ask every server to stop at once; leaving the stack then waits for each in turn."""
+    # One after the other, each would first wait for the one before it to stop.
+    for server in servers:
+        server.process.terminate()
+
+
+def attack_servers(start, env, certificate, https):
+    """Start a store's servers for the attacks, one worker each; their URLs as Site fields."""
+    env = {**env, "FLASK_PERMANENT_SESSION_LIFETIME": str(ATTACK_LIFETIME)}
+    secure_env = {**env, "FLASK_SESSION_COOKIE_SECURE": "true"}
+    secure = start(secure_env, workers=1, certificate=certificate)
+    if https:
+        return {"attack_url": secure.url, "secure_url": secure.url}
+    return {"attack_url": start(env, workers=1).url, "secure_url": secure.url}
 
 
 @contextmanager
 def given(url):
     """The site already running at url, as a one-item list like started()'s."""
-    yield [described(url.rstrip("/"))]
+    site = described(url.rstrip("/"))
+    secure_url = site.url if site.url.startswith("https:") else None
+    yield [replace(site, attack_url=site.url, secure_url=secure_url)]
+
+
+@contextmanager
+def attacker(sites):
+    """Start the attacker site (attacker/), which each page's ?target= aims; yield its URL."""
+    # Its server fetches its own session from the sites: let it trust their certificate.
+    ca_paths = {site.ca_path for site in sites if site.ca_path}
+    env = {"SSL_CERT_FILE": ca_paths.pop()} if ca_paths else {}
+    with gunicorn(env=env, app="attacker:create_app()", workers=1) as server:
+        yield server.url

@@ -199,14 +199,22 @@ def perform(stage, steps, story_steps, progress, persona_by_persona=False):
         stage.cells.append(snapshot(stage, actor, step, row))
 
 
-def wait_out(lifetime, progress):
-    """Sleep until sessions written before now have outlived the lifetime."""
-    progress(f"waiting {lifetime + MARGIN_SECONDS} s for the {lifetime}-second lifetime to pass")
-    time.sleep(lifetime + MARGIN_SECONDS)
+def wait_out(lifetime, progress, meanwhile=None):
+    """Sleep until sessions written before now have outlived the lifetime, doing meanwhile
+    (a function) first, if given."""
+    until = time.monotonic() + lifetime + MARGIN_SECONDS
+    if meanwhile:
+        meanwhile()
+    left = until - time.monotonic()
+    if left > 0:
+        more = " more" if meanwhile else ""
+        progress(f"waiting {left:.0f} s{more} for the {lifetime}-second lifetime to pass")
+        time.sleep(left)
 
 
-def run(stages, personas, progress):
-    """Play the whole story on every site; return one Run a site."""
+def run(stages, personas, progress, meanwhile=None):
+    """Play the whole story on every site, doing meanwhile (a function) while the lifetime
+    passes, or at the end if it is not waited for; return one Run a site."""
     for stage in stages:
         stage.cast(personas)
     lifetime = max(stage.site.lifetime for stage in stages)
@@ -217,9 +225,11 @@ def run(stages, personas, progress):
     steps = [step for act in acts for step in act]
     for act in acts:
         if act is ACT_TWO:
-            wait_out(lifetime, progress)
+            wait_out(lifetime, progress, meanwhile)
         # One site after the other, so that no session waits on another site's steps;
         # and the copy is used right after the clear, well within the cookie's lifetime.
         for stage in stages:
             perform(stage, act, steps, progress, persona_by_persona=act is ACT_THREE)
+    if meanwhile and not waited:
+        meanwhile()
     return [Run(stage.site, personas, steps, stage.cells, waited) for stage in stages]

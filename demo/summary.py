@@ -1,7 +1,10 @@
-"""What a run proved, computed from its cells: isolation, restart, expiry and copy figures."""
+"""What a run proved, computed from its cells: isolation, restart, expiry and copy figures,
+and how many attacks each store stopped."""
 
 import json
 from dataclasses import dataclass
+
+from .attacks import LIMITS
 
 
 @dataclass(frozen=True)
@@ -231,3 +234,74 @@ def summarize(runs):
         [restart_figure(runs), expiry_figure(runs)],
         [store_summary(run) for run in runs],
     )
+
+
+# How the attacks' summary line names each store.
+STORE_PHRASES = {"cookie": "the cookie store", "redis": "Redis", "cachelib": "CacheLib files"}
+
+
+@dataclass(frozen=True)
+class AttackSummary:
+    figures: list[Figure]  # one a store: how many of the attacks tried it stopped
+    phrases: list[str]  # one a store, for the line
+
+    @property
+    def ok(self):
+        """Whether every attack was stopped, or got through only as a store's known limit."""
+        return all(figure.ok is not False for figure in self.figures)
+
+    @property
+    def lines(self):
+        """What the attacks did on every store, in one line."""
+        return ["; ".join(self.phrases) + "."]
+
+
+def attack_notes(run):
+    """Why the attacks that were not stopped on one store were not."""
+    notes = []
+    for cell in run.cells:
+        if cell.verdict == "limit":
+            notes.append(LIMITS[(cell.slug, run.store)])
+        elif cell.verdict == "through":
+            notes.append(f"{cell.attack.title} got through")
+        elif cell.verdict == "error":
+            notes.append(f"{cell.attack.title} failed to run")
+    return notes
+
+
+def attacks_figure(run):
+    """How many of the attacks tried on one store it stopped."""
+    tried = [cell for cell in run.cells if cell.verdict != "not run"]
+    stopped = sum(cell.verdict == "stopped" for cell in tried)
+    skipped = len(run.cells) - len(tried)
+    notes = attack_notes(run)
+    details = notes + ([f"{skipped} not run here"] if skipped else [])
+    return Figure(
+        "attacks",
+        f"{stopped} of {len(tried)}",
+        "attacks stopped",
+        "; ".join(details) or "every attack tried left the victim's session as it was",
+        all(cell.verdict in ("stopped", "limit") for cell in tried),
+        limit=any(cell.verdict == "limit" for cell in tried),
+    )
+
+
+def attack_phrase(run, figure, first):
+    """One store's part of the attacks' line."""
+    where = STORE_PHRASES.get(run.store, run.store)
+    phrase = f"{figure.value} {'attacks stopped ' if first else ''}on {where}"
+    skipped = sum(cell.verdict == "not run" for cell in run.cells)
+    if skipped:
+        phrase += f" ({skipped} not run)"
+    notes = attack_notes(run)
+    return phrase + (f": {', '.join(notes)}" if notes else "")
+
+
+def summarize_attacks(runs):
+    """The figures and line of the attacks tried on one or more stores."""
+    figures = [attacks_figure(run) for run in runs]
+    phrases = [
+        attack_phrase(run, figure, index == 0)
+        for index, (run, figure) in enumerate(zip(runs, figures, strict=True))
+    ]
+    return AttackSummary(figures, phrases)

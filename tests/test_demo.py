@@ -1,4 +1,5 @@
-"""Demo mode: two small headless runs (cookie alone; cookie and redis), their reports checked."""
+"""Demo mode: two small headless runs (the story and the attacks on the cookie store alone;
+the story on cookie and redis), their reports checked."""
 
 import re
 import subprocess
@@ -10,11 +11,14 @@ from types import SimpleNamespace
 
 import pytest
 
+from attacker.catalogue import ATTACKS, Attack
 from demo.__main__ import parse_args
+from demo.attacks import LIMITS, AttackCell, AttackRun
 from demo.cookies import Decoder, persistent_state
 from demo.personas import cast
-from demo.summary import leaks
+from demo.summary import leaks, summarize_attacks
 from e2e.cookies import read_payload
+from e2e.victim import EMAIL
 
 # One xdist worker runs the whole module, so each expensive fixture runs once.
 pytestmark = pytest.mark.xdist_group("demo")
@@ -39,6 +43,8 @@ class Report(HTMLParser):
         self.figures = {}
         self.store_figures = defaultdict(dict)  # store -> figure key -> value and verdict
         self.stores = {}  # store -> the text of its column group's header
+        self.attacks = {}  # attack slug -> {store: its cell: verdict, text, images, links}
+        self.attack = None  # the attack whose row is being read
         self.step = None
         self.cell = None  # the cell or column header being read
         self.figure = None
@@ -51,6 +57,12 @@ class Report(HTMLParser):
         attrs = dict(attrs)
         if tag == "tr" and "data-step" in attrs:
             self.step = attrs["data-step"]
+        elif tag == "tr" and "data-attack" in attrs:
+            self.attack = attrs["data-attack"]
+            self.attacks[self.attack] = {}
+        elif tag == "td" and "data-verdict" in attrs:
+            self.cell = {**attrs, "text": "", "images": [], "links": []}
+            self.attacks[self.attack][attrs["data-store"]] = self.cell
         elif tag == "th" and "data-persona" in attrs:
             self.cell = self.personas[attrs["data-persona"]] = {**attrs, "text": ""}
         elif tag == "th" and "data-store" in attrs:
@@ -104,7 +116,8 @@ class Report(HTMLParser):
 
 
 def run_demo(out, *options):
-    """Run the demo headless with a few personas and a short lifetime; return what it printed."""
+    """Run the demo headless with a few personas and a short lifetime until it has written
+    its report; return what it printed and its exit code."""
     command = [
         sys.executable, "-m", "demo",
         "--personas", str(PERSONAS),
@@ -113,26 +126,32 @@ def run_demo(out, *options):
         *options,
     ]  # fmt: skip
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=240)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+    # It exits with 1 when the run proves something unexpected, which tests below check.
+    assert "Report: " in result.stdout, result.stdout + result.stderr
+    return result.stdout, result.returncode
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """Run the demo once, headless, and return its output folder and printed progress."""
     out = tmp_path_factory.mktemp("demo-report")
-    return out, run_demo(out, "--preview", str(out / "preview.png"))
+    return out, *run_demo(out, "--preview", str(out / "preview.png"))
 
 
 @pytest.fixture(scope="module")
 def report(run):
     """The report the run wrote, parsed."""
-    out, _ = run
+    out, _, _ = run
     return Report((out / "index.html").read_text())
 
 
+def test_a_run_that_proves_what_was_expected_exits_0(run):
+    _, printed, code = run
+    assert code == 0, printed
+
+
 def test_progress_names_each_step_and_persona(run):
-    _, printed = run
+    _, printed, _ = run
     assert "step 1/10 Arrive: Ana" in printed
     assert "step 6/10 Browser restart: Bruno" in printed
 
@@ -143,7 +162,7 @@ def test_report_has_a_cell_for_each_persona_and_step(report):
 
 
 def test_every_cell_has_its_screenshot(run, report):
-    out, _ = run
+    out, _, _ = run
     for cell in report.cells:
         (image,) = cell["images"]
         assert (out / image).read_bytes().startswith(b"\x89PNG")
@@ -196,27 +215,33 @@ def test_open_browser_still_sends_its_session_cookie_and_the_server_refuses_it(r
 
 
 def test_preview_is_a_picture_of_the_report(run):
-    out, _ = run
+    out, _, _ = run
     assert (out / "preview.png").read_bytes().startswith(b"\x89PNG")
 
 
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory):
-    """Run the demo once on the cookie and redis stores side by side; its folder and output."""
+    """Run the demo's story once on the cookie and redis stores side by side; its folder and
+    output."""
     out = tmp_path_factory.mktemp("demo-stores")
     options = [option for store in STORES for option in ("--store", store)]
-    return out, run_demo(out, *options)
+    return out, *run_demo(out, "--only", "story", *options)
 
 
 @pytest.fixture(scope="module")
 def comparison(compared):
     """The two-store report, parsed."""
-    out, _ = compared
+    out, _, _ = compared
     return Report((out / "index.html").read_text())
 
 
+def test_a_comparison_that_proves_what_was_expected_exits_0(compared):
+    _, printed, code = compared
+    assert code == 0, printed
+
+
 def test_comparison_prints_a_line_for_each_store(compared):
-    _, printed = compared
+    _, printed, _ = compared
     lines = printed.splitlines()
     each = f"{PERSONAS} of {PERSONAS}"
     accepted = f"cookie: {each} copied cookies still accepted after the clear, until they expire"
@@ -227,7 +252,7 @@ def test_comparison_prints_a_line_for_each_store(compared):
 def test_copies_accepted_on_the_cookie_store_are_its_documented_limit_not_a_failure(
     compared, comparison
 ):
-    _, printed = compared
+    _, printed, _ = compared
     headline = next(line for line in printed.splitlines() if "users on each of 2 stores" in line)
     assert headline.endswith(", as configured.")
     assert comparison.store_figures["cookie"]["copies"]["verdict"] == "limit"
@@ -277,6 +302,68 @@ def test_each_store_has_its_own_restart_and_expiry_figures(comparison):
         figures = comparison.store_figures[store]
         assert figures["restart"]["value"] == f"{remembered} of {PERSONAS}"
         assert figures["expired"]["value"] == f"{PERSONAS} of {PERSONAS}"
+
+
+def test_the_attacks_section_has_a_row_per_attack(report):
+    assert list(report.attacks) == list(ATTACKS)
+    assert all(list(cells) == ["cookie"] for cells in report.attacks.values())
+
+
+def attack_cells(report, verdicts):
+    """The attack cells whose verdict is one of verdicts, on every store."""
+    cells = [cell for row in report.attacks.values() for cell in row.values()]
+    return [cell for cell in cells if cell["data-verdict"] in verdicts]
+
+
+def test_no_attack_gets_through_or_fails_to_run(report):
+    assert attack_cells(report, ("through", "error")) == []
+
+
+def test_each_attack_tried_shows_the_attackers_page_and_the_victims_session(run, report):
+    out, _, _ = run
+    tried = attack_cells(report, ("stopped", "limit"))
+    assert tried
+    for cell in tried:
+        (image,) = cell["images"]
+        assert (out / image).read_bytes().startswith(b"\x89PNG")
+        assert "The victim's session afterwards" in cell["text"]
+
+
+def test_the_attacks_line_counts_the_attacks_stopped(run, report):
+    _, printed, _ = run
+    cells = [row["cookie"] for row in report.attacks.values()]
+    tried = [cell for cell in cells if cell["data-verdict"] != "not run"]
+    stopped = sum(cell["data-verdict"] == "stopped" for cell in tried)
+    line = f"{stopped} of {len(tried)} attacks stopped on the cookie store"
+    assert any(printed_line.startswith(line) for printed_line in printed.splitlines())
+
+
+def tried(slug, verdict):
+    """A stand-in for the cell of an attack that was tried, with this verdict."""
+    attack = ATTACKS.get(slug) or Attack(len(ATTACKS) + 1, "WSTG-SESS", slug, "", "")
+    return AttackCell(attack, slug, verdict, "", {"email": EMAIL}, None, 1.0)
+
+
+def test_the_attacks_line_names_a_store_limit_as_known():
+    (slug, store), reason = next(iter(LIMITS.items()))
+    others = [tried(other, "stopped") for other in ATTACKS if other != slug][:9]
+    site = SimpleNamespace(store=store)
+    summary = summarize_attacks([AttackRun(site, [*others, tried(slug, "limit")])])
+    assert summary.lines == [f"9 of 10 attacks stopped on the cookie store: {reason}."]
+    assert summary.ok
+
+
+def test_an_attack_that_gets_through_fails_the_run():
+    cells = [tried("forms", "through"), tried("framing", "stopped")]
+    summary = summarize_attacks([AttackRun(SimpleNamespace(store="redis"), cells)])
+    assert summary.lines == ["1 of 2 attacks stopped on Redis: Cross-site form posts got through."]
+    assert not summary.ok
+
+
+def test_a_preview_with_only_the_attacks_is_refused(capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["--only", "attacks", "--preview", "preview.png"])
+    assert "--preview" in capsys.readouterr().err
 
 
 def test_store_defaults_to_the_cookie_alone():
