@@ -120,10 +120,6 @@ class Attacks:
             return "It needs the site over HTTPS, which the demo did not start: see its e2e test."
         if not on_loopback(target):
             return "The attacker site only aims at a Session Lab on 127.0.0.1."
-        if slug not in OVER_HTTPS and target.startswith("https:"):
-            # Flask-WTF wants a Referer on HTTPS form posts, which the victim's set-up
-            # requests (e2e.actions.send_form) do not send.
-            return "Not run over HTTPS: the victim's set-up works over HTTP only."
         missing = missing_arguments(self.attempts[slug][0])
         if missing:
             return f"It needs {', '.join(missing)}, which the demo lacks: see its e2e test."

@@ -89,8 +89,11 @@ def send_form(context, form_page, fields, action=None, base=""):
     expect(form).to_be_ok()
     token = CSRF_FIELD.search(form.text())
     assert token, f"{form_page} has no form with a CSRF field"
+    # The form page as Referer, as a browser sends it: Flask-WTF wants one over HTTPS.
     return context.request.post(
-        f"{base}{action or form_page}", form={"csrf_token": token[1], **fields}
+        f"{base}{action or form_page}",
+        form={"csrf_token": token[1], **fields},
+        headers={"Referer": form.url},
     )
 
 

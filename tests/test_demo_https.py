@@ -21,7 +21,7 @@ def report(tmp_path_factory):
     """The HTML of a short demo run over HTTPS, with two personas."""
     out = tmp_path_factory.mktemp("demo-https")
     command = [
-        sys.executable, "-m", "demo", "--https",
+        sys.executable, "-m", "demo", "--https", "--only", "story",
         "--personas", "2", "--lifetime", str(LIFETIME), "--out", str(out),
     ]  # fmt: skip
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=180)
