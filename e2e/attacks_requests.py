@@ -50,34 +50,37 @@ def path_of(url, target):
 
 
 def send_forms(context, attacker, same_site=False):
-    """Open the forms page (same-site-forms if same_site) and wait until Session Lab has
-    answered every form it sends: into frames, and one in a new window. Returns the page
-    and the Posts."""
-    posts = []
+    """Open the forms page (same-site-forms if same_site) and wait until every form it
+    sends, into frames and one in a new window, has been answered or has failed. Returns
+    the page and the Posts (status None for a form that got no answer)."""
+    sent = []
 
-    def keep(response):
-        if response.request.method == "POST":
-            posts.append(
-                Post(
-                    path_of(response.url, attacker.target),
-                    response.status,
-                    sent_cookie(response.request),
-                )
-            )
+    def keep(request):
+        if request.method == "POST":
+            sent.append(request)
 
-    context.on("response", keep)
+    context.on("request", keep)
     page = context.new_page()
     slug = "same-site-forms" if same_site else "forms"
     with context.expect_page(timeout=TIMEOUT_MS) as opened:
-        page.goto(attacker.page(slug, same_site=same_site))
+        # Not until "load", which waits for every frame to show the browser's refusal:
+        # in Firefox, seconds after the answers arrived.
+        page.goto(attacker.page(slug, same_site=same_site), wait_until="domcontentloaded")
     expect(page.get_by_role("status")).to_contain_text(f"Sent {FORMS} forms")
-    # The page cannot tell when the answers arrive (the frames are refused, or, in Firefox,
-    # slow to show the refusal); the browser's network events can.
-    while len(posts) < FORMS:
-        context.wait_for_event("response", timeout=TIMEOUT_MS)
-    context.remove_listener("response", keep)
+    # The page cannot tell when the answers arrive; the browser's network events can.
+    while len(sent) < FORMS:
+        context.wait_for_event("request", timeout=TIMEOUT_MS)
+    context.remove_listener("request", keep)
+    posts = [posted(request, attacker.target) for request in sent]
     opened.value.close()
     return page, posts
+
+
+def posted(request, target):
+    """The Post that request was, once answered (or failed: Chromium fails the frames'
+    forms after their answer, ERR_BLOCKED_BY_RESPONSE)."""
+    response = request.response()
+    return Post(path_of(request.url, target), response and response.status, sent_cookie(request))
 
 
 def forms_attempt(context, attacker, same_site):
@@ -114,17 +117,15 @@ def delete_question(page):
     return page.locator("form[action$='/delete_email']")
 
 
-def follow_delete_link(context, attacker, way):
-    """Open the delete-link page and take its way to GET /delete_email ("link" or
-    "script"); return the page once Session Lab's answer has loaded."""
-    page = context.new_page()
+def follow_delete_link(page, attacker, way):
+    """Open the delete-link page in page and take its way to GET /delete_email ("link" or
+    "script"); return once Session Lab's answer has loaded."""
     page.goto(attacker.page("delete-link"))
     with page.expect_navigation(url=f"{attacker.target}/delete_email", timeout=TIMEOUT_MS):
         if way == "link":
             page.get_by_role("link", name="Claim your prize").click()
         else:
             page.get_by_role("button", name="Let a script take you there").click()
-    return page
 
 
 def open_every_page(context, attacker):
@@ -155,11 +156,10 @@ def attempt_delete_link(context, attacker):
     """Attack 3: a link and a script send the victim to GET /delete_email."""
     before = kept_data(held(context))
     landed = []
+    page = context.new_page()
     for way in ("link", "script"):
-        page = follow_delete_link(context, attacker, way)
+        follow_delete_link(page, attacker, way)
         landed.append(delete_question(page).count() == 1)
-        if way == "link":
-            page.close()
     after = kept_data(held(context))
     return Attempt(
         stopped=after == before and all(landed),
