@@ -10,4 +10,5 @@ with CONFIG_FILE.open("rb") as file:
 
 RUN = SETTINGS["run"]
 LIFETIME_SECONDS = SETTINGS["expiry"]["lifetime_seconds"]
+ABSOLUTE_SECONDS = SETTINGS["expiry"]["absolute_seconds"]
 SYSTEM_BROWSERS = SETTINGS["system_browsers"]
