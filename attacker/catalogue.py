@@ -146,5 +146,17 @@ ATTACKS = {
                 "the known limit of signed cookies.",
             ),
         ),
+        (
+            "keep-alive",
+            Attack(
+                12,
+                "WSTG-SESS-07",
+                "Copied cookie kept alive",
+                'A copy of the victim\'s "remember me" cookie, used every second from the '
+                "attacker's browser, so that the session never sits idle.",
+                "The session ends at its absolute deadline, however often it is used: the "
+                "idle timeout alone would never end it.",
+            ),
+        ),
     )
 }

@@ -1,6 +1,5 @@
 """Try each attack of the attacker site on every store, photographing the attacker's page."""
 
-import importlib
 import inspect
 import time
 import urllib.parse
@@ -8,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from attacker.catalogue import ATTACKS, Attack
+from e2e import attacks_requests, attacks_session
 from e2e.attackers import AttackerSite
 from e2e.victim import sign_in_victim
 
@@ -16,9 +16,14 @@ from .sites import Site
 
 # The e2e modules whose ATTEMPTS the demo runs, {slug: function(context, attacker)}, and
 # whether their attempts want a victim already signed in (the others sign in themselves).
-ATTEMPT_MODULES = {"e2e.attacks_requests": True, "e2e.attacks_session": False}
-# Attempts aimed at the site's HTTPS twin: what they check only holds over HTTPS.
-OVER_HTTPS = {"cookie-attributes"}
+ATTEMPT_MODULES = {attacks_requests: True, attacks_session: False}
+# Attempts aimed at a server of their own: {slug: (its Site field, what it is)}.
+OWN_SERVERS = {
+    # What it checks only holds over HTTPS.
+    "cookie-attributes": ("secure_url", "the site over HTTPS"),
+    # It waits for a session's absolute deadline.
+    "keep-alive": ("short_clocks_url", "a server whose sessions end seconds after they start"),
+}
 # What an attack that gets through on a store is, when that is the store's documented limit.
 LIMITS = {
     ("replay", "cookie"): "the copied cookie still works until it expires, the known limit",
@@ -50,18 +55,12 @@ class AttackRun:
 
 
 def attempts():
-    """Every attempt written so far, {slug: (function, whether to sign the victim in first)},
-    from the e2e modules that exist."""
-    found = {}
-    for name, signed_in in ATTEMPT_MODULES.items():
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:  # a module that exists but fails to import is a bug
-                raise
-            continue
-        found.update({slug: (function, signed_in) for slug, function in module.ATTEMPTS.items()})
-    return found
+    """Every attempt, {slug: (function, whether to sign the victim in first)}."""
+    return {
+        slug: (function, signed_in)
+        for module, signed_in in ATTEMPT_MODULES.items()
+        for slug, function in module.ATTEMPTS.items()
+    }
 
 
 def missing_arguments(function):
@@ -107,17 +106,17 @@ class Attacks:
         return context
 
     def target(self, slug, site):
-        """The URL the attack aims at: the site's server for attacks, or its HTTPS twin;
-        None if it has none."""
-        return site.secure_url if slug in OVER_HTTPS else site.attack_url
+        """The URL the attack aims at: the site's server for attacks, or the server of its
+        own (OWN_SERVERS); None if the site has none."""
+        field = OWN_SERVERS[slug][0] if slug in OWN_SERVERS else "attack_url"
+        return getattr(site, field)
 
     def skipped(self, slug, site):
         """Why this attack is not tried on site, or None to try it."""
-        if slug not in self.attempts:
-            return "No attempt is written for it yet."
         target = self.target(slug, site)
         if target is None:
-            return "It needs the site over HTTPS, which the demo did not start: see its e2e test."
+            needed = OWN_SERVERS[slug][1]
+            return f"It needs {needed}, which the demo did not start: see its e2e test."
         if not on_loopback(target):
             return "The attacker site only aims at a Session Lab on 127.0.0.1."
         missing = missing_arguments(self.attempts[slug][0])

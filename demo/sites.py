@@ -12,6 +12,9 @@ from .cookies import session_facts
 
 # Seconds the sessions of the attacks' servers live: longer than any attack takes.
 ATTACK_LIFETIME = 3600
+# The keep-alive attack's server: sessions idle for longer than IDLE seconds end, and
+# every session ends ABSOLUTE seconds after it starts, however often it is used.
+SHORT_CLOCKS = {"FLASK_PERMANENT_SESSION_LIFETIME": "3", "FLASK_SESSION_ABSOLUTE_LIFETIME": "6"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class Site:
     # mid-attack (with --url, the site itself); and its twin over HTTPS, or None.
     attack_url: str | None = None
     secure_url: str | None = None
+    # The keep-alive attack's server on the same store, with SHORT_CLOCKS; or None (--url).
+    short_clocks_url: str | None = None
 
     @property
     def client_side(self):
@@ -106,9 +111,12 @@ def attack_servers(start, env, certificate, https):
     env = {**env, "FLASK_PERMANENT_SESSION_LIFETIME": str(ATTACK_LIFETIME)}
     secure_env = {**env, "FLASK_SESSION_COOKIE_SECURE": "true"}
     secure = start(secure_env, workers=1, certificate=certificate)
+    clocks_env = {**(secure_env if https else env), **SHORT_CLOCKS}
+    short_clocks = start(clocks_env, workers=1, certificate=certificate if https else None)
+    urls = {"secure_url": secure.url, "short_clocks_url": short_clocks.url}
     if https:
-        return {"attack_url": secure.url, "secure_url": secure.url}
-    return {"attack_url": start(env, workers=1).url, "secure_url": secure.url}
+        return {"attack_url": secure.url, **urls}
+    return {"attack_url": start(env, workers=1).url, **urls}
 
 
 @contextmanager

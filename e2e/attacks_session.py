@@ -1,4 +1,4 @@
-"""Attacks 6 to 11 of the attack lab, as the e2e tests and ./lab demo run them.
+"""Attacks 6 to 12 of the attack lab, as the e2e tests and ./lab demo run them.
 
 Each attempt_<slug>(context, attacker) takes a fresh browser context (the victim's
 browser) and the attacker site, tries the attack, and returns what it left: an Observed
@@ -9,8 +9,10 @@ page showing what its server observed of the target.
 
 import json
 import re
+import time
 import urllib.parse
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from playwright.sync_api import expect
 
@@ -19,7 +21,8 @@ from attacker import observe
 from .actions import send_form, sent_data
 from .browsers import NAMED_HOST
 from .cookies import session_cookie
-from .victim import Attempt, held, kept_data, sign_in_victim
+from .keep_alive import copy_and_keep_alive, ended_at, stop_keeping_alive, visits, wait_until
+from .victim import EMAIL, Attempt, held, kept_data, sign_in_victim
 
 
 @dataclass
@@ -310,6 +313,44 @@ def attempt_replay(context, attacker):
     return Observed(stopped, what, held_after, page, seen)
 
 
+# 12. Keeping a copied session alive (needs a target whose absolute lifetime is a few seconds).
+# Seconds the copy goes on past the deadline: a visit a second makes at least one more than
+# a second after it, which would still find the session if it ended late.
+KEPT_PAST_THE_DEADLINE = 2.5
+
+
+def attempt_keep_alive(context, attacker):
+    """A copy of the victim's "remember me" cookie, used every second from the attacker's
+    browser until just past the session's absolute deadline.
+
+    The attempt's page is in a second context, the attacker's: close page.context when done.
+    """
+    send_form(context, "/set_email", {"email_address": EMAIL, "remember": "y"})
+    facts = context.request.get("/session.json").json()
+    deadline = facts["absolute_deadline"]
+    page = copy_and_keep_alive(context.browser.new_context(), context, attacker.target)
+    if deadline is None:  # the absolute timeout is off: two idle lifetimes prove the point
+        wait_until(time.time() + 2 * facts["lifetime_seconds"])
+    else:
+        wait_until(datetime.fromisoformat(deadline).timestamp() + KEPT_PAST_THE_DEADLINE)
+    stop_keeping_alive(page)
+    seen = visits(page)
+    page.goto(f"{attacker.target}/get_email")
+    held_after = kept_data(held(context))
+    if deadline is None:
+        what = f"No absolute deadline: the copy was used {len(seen)} times and still works."
+        return Observed(False, what, held_after, page, {"visits": seen})
+    early, late = ended_at(seen, datetime.fromisoformat(deadline).timestamp())
+    alive = [visit for visit in seen if visit.signed_in]
+    stopped = not early and not late and len(alive) < len(seen)
+    what = (
+        f"Used {len(seen)} times, once a second, the copy kept the session alive for "
+        f"{len(alive)} visits, past the {facts['lifetime_seconds']}-second idle timeout, and it "
+        f"ended at its absolute deadline ({len(early)} visits ended early, {len(late)} late)."
+    )
+    return Observed(stopped, what, held_after, page, {"visits": seen})
+
+
 ATTEMPTS = {
     "injection": attempt_injection,
     "plant": attempt_plant,
@@ -317,6 +358,7 @@ ATTEMPTS = {
     "cookie-attributes": attempt_cookie_attributes,
     "id-quality": attempt_id_quality,
     "replay": attempt_replay,
+    "keep-alive": attempt_keep_alive,
 }
 
 

@@ -8,7 +8,7 @@ from sessionlab.catalog import PRODUCTS
 from .actions import add_to_cart, fill_number, put_in_cart, send_to_cart
 
 # Small enough that a few products fill the cookie or the record, so the refusal is reachable.
-SMALL_COOKIE_SIZE = 400
+SMALL_COOKIE_SIZE = 450
 SMALL_RECORD_SIZE = 300
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from attacker.catalogue import ATTACKS, Attack
 from demo.__main__ import parse_args
-from demo.attacks import LIMITS, AttackCell, AttackRun
+from demo.attacks import LIMITS, AttackCell, AttackRun, attempts
 from demo.cookies import Decoder, persistent_state
 from demo.personas import cast
 from demo.summary import leaks, summarize_attacks
@@ -448,3 +448,8 @@ class Context:
 
 def test_a_restart_keeps_only_cookies_with_an_expiry():
     assert [cookie["name"] for cookie in persistent_state(Context())["cookies"]] == ["remembered"]
+
+
+def test_every_attack_of_the_attacker_site_has_an_attempt():
+    """The catalogue's attacks and the attempts the demo and the e2e tests run are the same."""
+    assert set(attempts()) == set(ATTACKS)
