@@ -5,6 +5,10 @@ The session is read from wherever the site keeps it: the cookie's payload, or th
 a server store holds for the cookie's id. A 503 "session store unavailable" page is
 counted apart from errors and the request re-sent once the pause is over.
 
+In the deadline phase, the site ends every session a few seconds after its start: each
+visitor signs in again and reads its session until it ends, to see that it ends at its
+absolute deadline and never before.
+
 load/run.py runs them headless with faults; against a site you started yourself:
     locust -f load/locustfile.py --host http://127.0.0.1:8000
 """
@@ -45,6 +49,12 @@ BAD_INPUTS = (
     ("GET", "/static/%2e%2e/pyproject.toml", None, 404),
 )
 NUMBERS = itertools.count()
+# A session seen alive later than this after its absolute deadline ends late.
+LATE_SECONDS = 1.0
+# How often a visitor reads its session in the deadline phase: about every second, and
+# near its deadline as next_read() says.
+READ_EVERY = (0.75, 1.25)
+NEAR_READ_EVERY = 0.2
 
 
 @dataclass
@@ -61,6 +71,12 @@ class Tally:
     lost_sessions: int = 0
     fresh_sessions: int = 0
     refused_forms: int = 0
+    # Sessions of the deadline phase that ended at their absolute deadline, ended before it
+    # (seen ended by a request answered before it), or late (seen alive by a request sent
+    # more than LATE_SECONDS after it).
+    ended_on_time: int = 0
+    ended_early: int = 0
+    ended_late: int = 0
     # Visitors that have seen what the current phase's fault should leave them: their own
     # session, or a fresh one where the fault ends every session.
     recovered: int = 0
@@ -101,6 +117,25 @@ class Faults:
 FAULTS = Faults()
 
 
+@dataclass
+class Deadlines:
+    """The deadline phase: the short absolute lifetime, and when visitors saw sessions end."""
+
+    # Visitors started; the runner restarts the site once all of them have paused.
+    visitors: int = 0
+    # The phase has begun: visitors finish the task they are in, then pause.
+    begun: bool = False
+    paused: int = 0
+    # The site runs with this absolute lifetime (seconds); 0 until it does.
+    lifetime: int = 0
+    # Per session, in seconds from its deadline: the send time of the last request that
+    # found it alive, and the answer time of the first that found it ended (None if none).
+    seen: list = field(default_factory=list)
+
+
+DEADLINES = Deadlines()
+
+
 @events.quitting.add_listener
 def report(environment, **kwargs):
     """When Locust runs this file itself: print what visitors saw; fail on any problem."""
@@ -120,6 +155,22 @@ def identity(number):
         "theme": THEMES[number % len(THEMES)],
         "permanent": number % 2 == 0,
     }
+
+
+def next_read(now, deadline, probe):
+    """When to read a session next in the deadline phase: about every second until probe
+    (a moment in the last NEAR_READ_EVERY before its deadline, so that early ends are looked
+    for right up to it), then as the deadline comes, then every NEAR_READ_EVERY.
+
+    Reads timed to the session's own deadline add a few reads per visitor only: 200
+    visitors reading every 0.2 s would fill the server's queue, and each read would wait
+    longer for its answer than the 0.2 s between them.
+    """
+    if now < probe:
+        return min(now + random.uniform(*READ_EVERY), probe)
+    if now < deadline:
+        return deadline
+    return now + NEAR_READ_EVERY
 
 
 def on_page(html):
@@ -168,6 +219,8 @@ class Visitor(HttpUser):
         self.token_key_drops = 0
         self.reset_seen = False
         self.recovered_phase = 0
+        self.watched = False
+        DEADLINES.visitors += 1
         self.ready = self.settle()
         TALLY.settled += self.ready
 
@@ -326,8 +379,81 @@ class Visitor(HttpUser):
         }
         self.judge(seen, own, empty=seen["email"] is None and not seen["cart_count"])
 
+    def in_deadline_phase(self):
+        """Whether the deadline phase has begun; the first time, watch a session to its end."""
+        if not DEADLINES.begun:
+            return False
+        if not self.watched:
+            self.watched = True
+            self.watch_to_the_deadline()
+        return True
+
+    def watch_to_the_deadline(self):
+        """Pause until the site runs with its short absolute lifetime, sign in again (a new
+        session, a new clock), and read the session until it ends; judge when it ended."""
+        DEADLINES.paused += 1
+        while not DEADLINES.lifetime:
+            time.sleep(0.1)
+        email = {"email_address": self.mine["email"]}
+        if self.mine["permanent"]:
+            email["remember"] = "y"
+        signed_in = self.page("/set_email") is not None and self.submit(
+            "/set_email", email, "/get_email"
+        )
+        if not signed_in:
+            return
+        started = deadline = last_alive = None
+        while True:
+            sent = time.time()
+            response = self.send("GET", "/session.json")
+            answered = time.time()
+            if response is None:
+                return
+            if response.status_code != 200:
+                self.problem(f"GET /session.json: {response.status_code}")
+                return
+            TALLY.reads += 1
+            data = response.json()["data"]
+            if started is None:
+                if data.get("email") != self.mine["email"]:
+                    self.problem(f"not signed in: {data}")
+                    return
+                # The session's own start, as the server stamped it (same clock as ours).
+                started = data["_started"]
+                deadline = started + DEADLINES.lifetime
+                probe = deadline - random.uniform(0, NEAR_READ_EVERY)
+            if data.get("email") == self.mine["email"] and data.get("_started") != started:
+                self.problem(f"its session's start moved from {started} to {data.get('_started')}")
+                return
+            if data.get("email") == self.mine["email"]:
+                if sent > deadline + LATE_SECONDS:
+                    TALLY.ended_late += 1
+                    TALLY.note(
+                        f"{self.mine['email']}: alive {sent - deadline:.2f} s after its deadline"
+                    )
+                    DEADLINES.seen.append((sent - deadline, None))
+                    return
+                last_alive = sent
+            elif data.get("email") is None:
+                DEADLINES.seen.append((last_alive - deadline, answered - deadline))
+                if answered < deadline:
+                    TALLY.ended_early += 1
+                    TALLY.note(f"{self.mine['email']}: ended {deadline - answered:.2f} s early")
+                else:
+                    TALLY.ended_on_time += 1
+                    self.recover(FAULTS.phases_over)
+                return
+            else:
+                TALLY.leaks += 1
+                TALLY.note(f"{self.mine['email']} saw {data}")
+                return
+            now = time.time()
+            time.sleep(max(0, next_read(now, deadline, probe) - now))
+
     @task(6)
     def read_a_page(self):
+        if self.in_deadline_phase():
+            return
         if self.ready:
             self.read_page(random.choice(PAGES))
         else:
@@ -335,13 +461,15 @@ class Visitor(HttpUser):
 
     @task(3)
     def read_the_session(self):
+        if self.in_deadline_phase():
+            return
         if self.ready:
             self.read_session()
 
     @task(2)
     def change_the_cart(self):
         """Set one line's quantity, as the cart page's form does."""
-        if not self.ready:
+        if self.in_deadline_phase() or not self.ready:
             return
         product, quantity = random.choice(list(self.mine["cart"])), random.randint(1, 9)
         fields = {"product_id": product, "quantity": quantity}
@@ -351,7 +479,7 @@ class Visitor(HttpUser):
     @task(1)
     def send_a_bad_input(self):
         """Send a bad request: it gets its styled 4xx page and the session stays as it was."""
-        if not self.ready:
+        if self.in_deadline_phase() or not self.ready:
             return
         method, path, fields, status = random.choice(BAD_INPUTS)
         data = None if fields is None else {"csrf_token": self.token, **fields}

@@ -4,8 +4,11 @@ Serves Session Lab with gunicorn on 127.0.0.1 (on the redis store, with a Redis 
 own), lets Locust visitors settle their own sessions, then runs bounded phases of reading
 them back, each begun by a fault: a worker killed, the server restarted, Redis restarted
 and Redis down for a while, the key rotated (with a fallback too, on the cookie store).
+Last, the server restarts with an absolute lifetime of a few seconds, and every visitor
+signs in again and reads its session until it ends.
 Prints the figures and exits with 1 unless nothing was lost, leaked or shown as an error,
-and every visitor recovered from every fault.
+every visitor recovered from every fault, and every session ended at its absolute
+deadline: none before it, none more than a second after it.
 """
 
 # Locust patches the standard library for gevent when imported, so it comes first.
@@ -24,7 +27,7 @@ from urllib.parse import urlsplit
 
 import psutil
 
-from load.locustfile import FAULTS, TALLY, Visitor
+from load.locustfile import DEADLINES, FAULTS, LATE_SECONDS, TALLY, Visitor
 from sessionlab import launch
 
 MAX_PHASE_SECONDS = 30
@@ -34,6 +37,9 @@ SPAWN_RATE = 100
 STORES = ("cookie", "redis")
 # How long Redis stays down in the outage phase: a few seconds, as a crash or a failover.
 STORE_OUTAGE_SECONDS = 3
+# The absolute lifetime of the last phase: a few seconds, so that every session reaches it
+# within the phase, and long enough for 200 visitors to sign in and read their session first.
+SHORT_ABSOLUTE_LIFETIME = 4
 
 
 class Site:
@@ -134,6 +140,18 @@ def take_redis_down(site):
     return True
 
 
+def shorten_absolute_lifetime(site):
+    """Once every visitor has paused, restart with an absolute lifetime of a few seconds.
+
+    Visitors pause first, so that none is in the middle of a task when its session ends.
+    """
+    DEADLINES.begun = True
+    paused = wait_until(lambda: DEADLINES.paused == DEADLINES.visitors)
+    site.restart(FLASK_SESSION_ABSOLUTE_LIFETIME=str(SHORT_ABSOLUTE_LIFETIME))
+    DEADLINES.lifetime = SHORT_ABSOLUTE_LIFETIME
+    return paused
+
+
 @dataclass(frozen=True)
 class Phase:
     """A fault, and what visitors are to see after it."""
@@ -144,6 +162,8 @@ class Phase:
     store_down: bool = False
     # The fault ends every session: each visitor is to find a fresh one, once.
     resets_sessions: bool = False
+    # Every visitor's session is to end at its absolute deadline, during the phase.
+    ends_sessions: bool = False
     # Said under the phase's figures, where a store makes the outcome differ.
     note: str = ""
 
@@ -152,6 +172,13 @@ SHARED_PHASES = (
     Phase("steady load"),
     Phase("a worker killed with SIGKILL", kill_a_worker),
     Phase("whole server restarted", restart),
+)
+# Last: the server keeps the short lifetime to the end of the run.
+DEADLINE_PHASE = Phase(
+    f"absolute lifetime of {SHORT_ABSOLUTE_LIFETIME} s",
+    shorten_absolute_lifetime,
+    ends_sessions=True,
+    note="every visitor signs in again and reads its session until it ends",
 )
 PHASES = {
     "cookie": (
@@ -163,6 +190,7 @@ PHASES = {
             resets_sessions=True,
             note="the cookie is signed with the key, so every session ends",
         ),
+        DEADLINE_PHASE,
     ),
     "redis": (
         *SHARED_PHASES,
@@ -174,6 +202,7 @@ PHASES = {
             note="sessions are kept, as the id is not signed; "
             "a form loaded before the rotation is refused once, then reloaded",
         ),
+        DEADLINE_PHASE,
     ),
 }
 
@@ -199,6 +228,8 @@ def as_expected(phase, figures, users):
         and figures["recovered"] == users
         and (phase.store_down or figures["unavailable"] == 0)
         and figures["fresh_sessions"] == (users if phase.resets_sessions else 0)
+        and figures["ended_early"] == figures["ended_late"] == 0
+        and figures["ended_on_time"] == (users if phase.ends_sessions else 0)
     )
 
 
@@ -215,7 +246,9 @@ def run_phase(phase, site, users, seconds):
     FAULTS.phases_begun += 1
     worked = phase.fault(site) if phase.fault else True
     FAULTS.phases_over += 1
-    time.sleep(seconds)
+    # The deadline phase lasts as long as its sessions do: until every visitor saw its end.
+    if not phase.ends_sessions:
+        time.sleep(seconds)
     wait_until(lambda: TALLY.recovered - before["recovered"] == users)
     figures = difference(TALLY.counts(), before)
     return {
@@ -224,6 +257,7 @@ def run_phase(phase, site, users, seconds):
         "seconds": round(time.monotonic() - started, 1),
         "fault": phase.fault is not None,
         "store_down": phase.store_down,
+        "ends_sessions": phase.ends_sessions,
         "survived": worked and as_expected(phase, figures, users),
         **figures,
     }
@@ -253,9 +287,51 @@ def run(store, users, seconds):
         "faults_survived": sum(phase["fault"] and phase["survived"] for phase in phases),
         "seconds": round(time.monotonic() - started, 1),
         "phases": phases,
+        "deadlines": seen_at_deadlines(),
         "left_out": LEFT_OUT.get(store, []),
         "notes": TALLY.notes + [error["msg"] for error in runner.exceptions.values()],
     }
+
+
+def seen_at_deadlines():
+    """How close to its deadline each session was seen alive last and ended first (seconds
+    from it; the first from a request's send time, the second from its answer), and the
+    time between the two: how closely the visitor pinned the end down."""
+
+    def spread(values):
+        values = sorted(values)
+        return [round(values[0], 3), round(values[-1], 3)] if values else None
+
+    ended = [(alive, end) for alive, end in DEADLINES.seen if end is not None]
+    pinned = sorted(end - alive for alive, end in ended)
+    return {
+        "lifetime": SHORT_ABSOLUTE_LIFETIME,
+        "last_alive": spread(alive for alive, _ in DEADLINES.seen),
+        "first_ended": spread(end for _, end in ended),
+        "pinned_median": round(pinned[len(pinned) // 2], 3) if pinned else None,
+        "pinned_max": round(pinned[-1], 3) if pinned else None,
+    }
+
+
+def deadline_lines(figures):
+    """The deadline phase's figures, under its line."""
+    seen = figures["deadlines"]
+
+    def span(values):
+        return "none" if values is None else f"{values[0]:+.2f} to {values[1]:+.2f} s"
+
+    return [
+        f"      sessions ended at their absolute deadline {figures['ended_on_time']}, "
+        f"early {figures['ended_early']}, late by more than {LATE_SECONDS:g} s "
+        f"{figures['ended_late']}",
+        f"      from the deadline: last seen alive (request sent) {span(seen['last_alive'])}, "
+        f"first seen ended (answer) {span(seen['first_ended'])}; between the two "
+        + (
+            f"{seen['pinned_median']} s (median), {seen['pinned_max']} s (most)"
+            if seen["pinned_max"] is not None
+            else "nothing"
+        ),
+    ]
 
 
 def passed(figures):
@@ -295,7 +371,10 @@ def report(figures):
         f"requests re-sent while the server was down {figures['retries']}, "
         f"503 pages (session store unavailable) {figures['unavailable']}",
     ]
-    lines += [phase_line(phase, figures["users"]) for phase in figures["phases"]]
+    for phase in figures["phases"]:
+        lines.append(phase_line(phase, figures["users"]))
+        if phase["ends_sessions"]:
+            lines += deadline_lines(figures)
     lines += [f"  left out: {reason}" for reason in figures["left_out"]]
     lines += [f"  ! {note}" for note in figures["notes"]]
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""The short form of the load test (see load/run.py): every fault, on the cookie store and on Redis.
+"""The short form of the load test (see load/run.py): every fault, on the cookie store and on Redis,
+and every session ending at a short absolute deadline.
 
 The redis run has fewer visitors and shorter phases: what it adds is its faults (restarts of
 the site and of Redis, an outage), whose cost is time, not visitors.
@@ -18,12 +19,15 @@ pytestmark = pytest.mark.xdist_group("load")
 ROOT = Path(__file__).resolve().parent.parent
 SHORT_FORMS = {"cookie": {"users": 200, "seconds": 3}, "redis": {"users": 50, "seconds": 2}}
 REDIS_OUTAGE = "Redis down for 3 s"
+# The last phase on both stores: the server restarted with an absolute lifetime of 4 s.
+DEADLINE_PHASE = "absolute lifetime of 4 s"
 FAULTS = {
     "cookie": [
         "a worker killed with SIGKILL",
         "whole server restarted",
         "key rotated, old key as fallback",
         "key rotated without fallback",
+        DEADLINE_PHASE,
     ],
     "redis": [
         "a worker killed with SIGKILL",
@@ -31,6 +35,7 @@ FAULTS = {
         "Redis restarted",
         REDIS_OUTAGE,
         "key rotated without fallback",
+        DEADLINE_PHASE,
     ],
 }
 EVERY_FAULT = [(store_name, fault) for store_name, faults in FAULTS.items() for fault in faults]
@@ -120,3 +125,15 @@ def test_redis_outage_is_shown_as_503_pages(run_on):
 def test_no_503_page_unless_the_session_store_is_down(figures):
     unexpected = [each for each in figures["phases"] if not each["store_down"]]
     assert sum(each["unavailable"] for each in unexpected) == 0
+
+
+def test_every_session_ends_at_its_absolute_deadline(figures):
+    assert phase(figures, DEADLINE_PHASE)["ended_on_time"] == figures["users"], figures["notes"]
+
+
+def test_no_session_ends_before_its_absolute_deadline(figures):
+    assert phase(figures, DEADLINE_PHASE)["ended_early"] == 0, figures["notes"]
+
+
+def test_no_session_outlives_its_absolute_deadline_by_more_than_a_second(figures):
+    assert phase(figures, DEADLINE_PHASE)["ended_late"] == 0, figures["notes"]
