@@ -27,7 +27,9 @@ def connection(target):
     if parts.scheme == "https":
         # The target is on this machine (loot.on_loopback) with a throw-away certificate:
         # the attacker only reads headers, it sends nothing worth protecting.
-        context = ssl._create_unverified_context()
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
         return http.client.HTTPSConnection(
             parts.hostname, parts.port, timeout=TIMEOUT_SECONDS, context=context
         )
@@ -50,11 +52,16 @@ def set_cookie_headers(target, count=1):
     return headers
 
 
-def cookie_value(header):
-    """The value of the one cookie a Set-Cookie header sets."""
+def parsed(header):
+    """(name, Morsel) of the one cookie a Set-Cookie header sets (the standard library's parser)."""
     cookie = SimpleCookie()
     cookie.load(header)
-    return next(iter(cookie.values())).value
+    return next(iter(cookie.items()))
+
+
+def cookie_value(header):
+    """The value of the one cookie a Set-Cookie header sets."""
+    return parsed(header)[1].value
 
 
 @dataclass(frozen=True)
@@ -75,12 +82,9 @@ class CookieHeader:
 
 def cookie_header_of(header):
     """A Set-Cookie header taken apart."""
-    first, *attributes = (part.strip() for part in header.split(";"))
-    found = {}
-    for attribute in attributes:
-        name, equals, value = attribute.partition("=")
-        found[name.lower()] = value if equals else True
-    return CookieHeader(first.partition("=")[0], found)
+    name, morsel = parsed(header)
+    # A Morsel lists every attribute it knows, set or not; a flag that is set is True.
+    return CookieHeader(name, {key: value for key, value in morsel.items() if value})
 
 
 def cookie_header(target):
