@@ -32,6 +32,14 @@ DEFAULTS = {
     "SESSION_MAX_RECORD_SIZE": 64 * 1024,
     # The cachelib store deletes expired records on about one request in this many.
     "SESSION_CLEANUP_N_REQUESTS": 100,
+    # On a server store, a request that may change the session holds its lock (locks.py).
+    "SESSION_LOCKING": True,
+    # Seconds a Redis lock lives at most: far longer than a request holds it (milliseconds),
+    # and shorter than SESSION_LOCK_WAIT, so that when a worker is killed holding one, the
+    # visitor's next request waits for it to expire instead of getting the 503 page.
+    "SESSION_LOCK_LIFETIME": 5,
+    # Seconds a request waits for its session's lock before answering 503.
+    "SESSION_LOCK_WAIT": 8,
 }
 
 KEY_FILE = "secret_key"

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from . import stores
+from . import locks, stores
 
 MESSAGES = {
     400: _l("The request could not be understood. Nothing in your session was changed."),
@@ -22,6 +22,10 @@ MESSAGES = {
         "changed. Please try again in a moment."
     ),
 }
+BUSY_MESSAGE = _l(
+    "Another request of your session is still running, so this one waited for it and then "
+    "gave up: nothing was changed. Please try again in a moment."
+)
 # Seconds a client is asked to wait before trying again when the session store is down.
 RETRY_AFTER = 5
 CSRF_MESSAGE = _l(
@@ -34,11 +38,23 @@ def render_error(code, message):
     return render_template("errors/error.html", code=code, message=message), code
 
 
+def service_unavailable(message):
+    """The 503 page, asking the client to try again in RETRY_AFTER seconds."""
+    page, code = render_error(503, message)
+    return page, code, {"Retry-After": str(RETRY_AFTER)}
+
+
 def handle_http_error(error):
     """Show any HTTP error with its own message, or a general one for its code."""
+    if error.code == 503:
+        return service_unavailable(MESSAGES[503])
     general = MESSAGES[500 if error.code >= 500 else 400]
-    page, code = render_error(error.code, MESSAGES.get(error.code, general))
-    return page, code, {"Retry-After": str(RETRY_AFTER)} if code == 503 else {}
+    return render_error(error.code, MESSAGES.get(error.code, general))
+
+
+def handle_session_busy(error):
+    """A request that waited too long for its session's lock changes nothing and says why."""
+    return service_unavailable(BUSY_MESSAGE)
 
 
 def handle_server_error(error):
@@ -55,5 +71,6 @@ def handle_csrf_error(error):
 
 def init_app(app):
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(locks.SessionBusy, handle_session_busy)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)

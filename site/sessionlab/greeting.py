@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from . import clocks, stores
+from . import clocks, locks, stores
 from .forms import EmailForm
 
 bp = Blueprint("greeting", __name__)
@@ -45,6 +45,7 @@ def sent_from_elsewhere():
 
 
 @bp.route("/delete_email", methods=["GET", "POST"])
+@locks.writes_session
 def delete_email():
     """Remove the email from the session, as the article does; ask first if another site sent us."""
     if request.method == "GET" and sent_from_elsewhere():

@@ -21,7 +21,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
-from . import clocks, cookie
+from . import clocks, cookie, locks
 
 # Seconds to wait for Redis: a dead store is noticed in about a second, not a minute.
 REDIS_TIMEOUT = 0.5
@@ -109,9 +109,14 @@ def should_write_record(app, session):
     return session.modified or (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"])
 
 
-def within_the_absolute_deadline(interface):
+def within_the_absolute_deadline(interface, refresh_expiry):
     """Flask-Session's interface, its sessions stamped with their start when first written,
-    their records' TTL and their cookies' expiry never past their absolute deadline."""
+    their records' TTL and their cookies' expiry never past their absolute deadline.
+
+    A session this request did not change only has its record's expiry pushed, by
+    refresh_expiry(ttl, session, store_id): writing back what the request read would undo
+    a change that a request holding the session's lock made meanwhile.
+    """
     save_session = interface.save_session
     upsert_session = interface._upsert_session
     get_expiration_time = interface.get_expiration_time
@@ -125,7 +130,11 @@ def within_the_absolute_deadline(interface):
         # lifetime it is given: flask-session is pinned below 0.9 for it, and
         # tests/test_clocks.py fails if its signature or its TTL changes. Setting the TTL
         # with EXPIREAT after it would cost every write a second round trip to Redis.
-        upsert_session(clocks.time_to_live(lifetime, session), session, store_id)
+        ttl = clocks.time_to_live(lifetime, session)
+        if session.modified:
+            upsert_session(ttl, session, store_id)
+        else:
+            refresh_expiry(ttl, session, store_id)
 
     def expiring_by_the_deadline(app, session):
         return clocks.cookie_expiry(get_expiration_time(app, session), session)
@@ -151,8 +160,9 @@ class ServerStore:
         self.configure(app)
         Session(app)
         app.session_interface.should_set_storage = should_write_record
-        within_the_absolute_deadline(app.session_interface)
-        app.session_interface = OutageAware(app.session_interface, self.errors)
+        within_the_absolute_deadline(app.session_interface, self.refresh_expiry)
+        interface = locks.init_app(app, app.session_interface, self.session_locks)
+        app.session_interface = OutageAware(interface, self.errors)
         app.before_request(refuse_while_store_down)
 
     def renew_id(self, session):
@@ -215,6 +225,13 @@ class RedisStore(ServerStore):
             return f"unix:{options['path']} db {options.get('db', 0)}"
         return f"{options['host']}:{options['port']} db {options.get('db', 0)}"
 
+    def session_locks(self, app):
+        return locks.RedisLocks(app.session_interface.client, app.config["SESSION_LOCK_LIFETIME"])
+
+    def refresh_expiry(self, ttl, session, store_id):
+        """Push the record's expiry; a record deleted meanwhile stays deleted."""
+        current_app.session_interface.client.expire(store_id, ttl)
+
     def encode(self, data):
         return current_app.session_interface.serializer.encode(data)
 
@@ -266,14 +283,19 @@ class SessionFiles(FileSystemCache):
 
     def delete_older_than(self, seconds):
         """Delete the files last written more than seconds ago."""
-        oldest = time.time() - seconds
-        with os.scandir(self.folder) as files:
-            for file in files:
-                try:
-                    if file.stat().st_mtime < oldest:
-                        os.remove(file.path)
-                except FileNotFoundError:
-                    pass  # another worker deleted it first
+        delete_files_older_than(self.folder, seconds, os.remove)
+
+
+def delete_files_older_than(folder, seconds, delete):
+    """delete(path) each file of folder last written more than seconds ago."""
+    oldest = time.time() - seconds
+    with os.scandir(folder) as files:
+        for file in files:
+            try:
+                if file.stat().st_mtime < oldest:
+                    delete(file.path)
+            except FileNotFoundError:
+                pass  # another worker deleted it first
 
 
 class CacheLibStore(ServerStore):
@@ -293,17 +315,35 @@ class CacheLibStore(ServerStore):
         """Delete expired records, on average once every SESSION_CLEANUP_N_REQUESTS requests.
 
         Every record is written with the session lifetime as its timeout, so a file
-        last written longer ago than that has expired, and is never read again.
+        last written longer ago than that has expired, and is never read again. Lock
+        files made longer ago than that go too, unless held: a session still in use
+        makes a new one.
         """
         every = current_app.config["SESSION_CLEANUP_N_REQUESTS"]
         if every and random.randrange(every) == 0:
-            self.cache().delete_older_than(current_app.permanent_session_lifetime.total_seconds())
+            lifetime = current_app.permanent_session_lifetime.total_seconds()
+            self.cache().delete_older_than(lifetime)
+            file_locks = current_app.extensions.get(locks.EXTENSION)
+            if file_locks:
+                delete_files_older_than(file_locks.folder, lifetime, locks.remove_lock_file)
 
     def cache(self):
         return current_app.session_interface.cache
 
     def location(self):
         return self.cache().folder
+
+    def session_locks(self, app):
+        # Beside the records' folder: cachelib must be the only user of its own.
+        return locks.FileLocks(f"{app.instance_path}/session-locks")
+
+    def refresh_expiry(self, ttl, session, store_id):
+        """Write the record again with a new expiry, unless another request holds the
+        session's lock (it writes the record itself) or deleted the record."""
+        with locks.held_briefly(session.sid) as held:
+            data = self.cache().get(store_id) if held else None
+            if data is not None:
+                self.cache().set(store_id, data, int(ttl.total_seconds()))
 
     def encode(self, data):
         return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
