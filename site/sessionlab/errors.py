@@ -23,8 +23,8 @@ MESSAGES = {
     ),
 }
 BUSY_MESSAGE = _l(
-    "Another request of your session is still running, so this one waited for it and then "
-    "gave up: nothing was changed. Please try again in a moment."
+    "Another request from your session is still being handled, and this one stopped waiting "
+    "for it: nothing was changed. Please try again in a moment."
 )
 # Seconds a client is asked to wait before trying again when the session store is down.
 RETRY_AFTER = 5

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from . import clocks, cookie, stores
+from . import clocks, cookie, locks, stores
 from .forms import PermanentForm
 
 bp = Blueprint("inspector", __name__)
@@ -63,6 +63,7 @@ def facts():
     return {
         "store": store.name,
         "location": store.location(),
+        "locking": locks.EXTENSION in current_app.extensions,
         "cookie": store.inspect_cookie(raw),
         "record": record,
         "data": dict(session),
