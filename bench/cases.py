@@ -35,6 +35,7 @@ CART_PAGE = f"/cart, {len(CART)} lines"
 ADD_TO_CART = "POST /cart/add"
 BARE_WRITE = f"{ADD_TO_CART}, bare Flask"
 REDIS = "redis store"  # the suffix of the Redis-store cases' names: --only redis selects them
+UNLOCKED_ADD = f"{ADD_TO_CART}, {REDIS}, no locking"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Case:
     min_twin: float | None = None  # target: at least this fraction of the twin's req/s
     min_bare: float | None = None  # target: at least this fraction of the bare write's req/s
     fresh_visitors: bool = False  # every request from a visitor of its own (see visitor_pool)
+    locking: bool = True  # SESSION_LOCKING on a server store
+    min_unlocked: float | None = None  # target: at least this fraction of UNLOCKED_ADD's req/s
 
 
 # Targets: fractions of the ceiling's requests per second (multiples of the peer's).
@@ -66,6 +69,7 @@ CART_TARGET = {"min_ceiling": 0.3}  # /cart with 20 lines
 # POST /cart/add against the same change in plain Flask: what Session Lab's checks cost.
 WRITE_TARGET = {"min_bare": 0.75}
 REDIS_GET_TARGET = 0.8  # issue 11: a Redis-store GET page at least 0.8 of its cookie twin's req/s
+LOCKING_TARGET = 0.9  # issue 26: the Redis-store cart add with its session lock, against without
 WELCOME = f"Welcome {EMAIL}!"
 
 GREETING_CASE = Case(
@@ -149,7 +153,13 @@ def on_redis(case):
     )
 
 
-REDIS_CASES = [on_redis(case) for case in PAGES if case.name in (GREETING, CART_PAGE, ADD_TO_CART)]
+REDIS_ADD = on_redis(next(case for case in PAGES if case.name == ADD_TO_CART))
+REDIS_CASES = [
+    *(on_redis(case) for case in PAGES if case.name in (GREETING, CART_PAGE)),
+    replace(REDIS_ADD, min_unlocked=LOCKING_TARGET),
+    # The same write with no session lock, as Flask-Session makes it: what the lock costs.
+    replace(REDIS_ADD, name=UNLOCKED_ADD, twin=None, locking=False),
+]
 
 GROWTH = [
     replace(GREETING_CASE, name=f"/get_email, ~{size} B session", size=size, group="growth")
@@ -190,7 +200,8 @@ def select(only=None):
     """Every case, or those whose name holds only plus the cases they are compared with.
 
     Those are the ceiling and the peer at the same worker count, for a Redis-store
-    case its cookie-store twin, and for the cart add the bare write.
+    case its cookie-store twin, for the cart add the bare write, and for the Redis-store
+    cart add the same without locking.
     """
     if not only:
         return ALL
@@ -199,6 +210,11 @@ def select(only=None):
     wanted = {
         (name, case.workers)
         for case in chosen
-        for name in (*compared, case.twin, BARE_WRITE if case.min_bare else None)
+        for name in (
+            *compared,
+            case.twin,
+            BARE_WRITE if case.min_bare else None,
+            UNLOCKED_ADD if case.min_unlocked else None,
+        )
     }
     return [case for case in ALL if case in chosen or (case.name, case.workers) in wanted]

@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import loadgen
-from .cases import BARE_WRITE, CEILING, PEER, REDIS, WORKERS, Case, cart_lines
+from .cases import BARE_WRITE, CEILING, PEER, REDIS, UNLOCKED_ADD, WORKERS, Case, cart_lines
 from .chart import chart
 from .redis_store import CpuTime
 
@@ -68,13 +68,14 @@ def ratio(result, base, name):
 
 
 def ratios(result, base):
-    """The result's ratios to the ceiling, the peer, (a Redis-store case) its cookie twin and
-    (the cart add) the bare write."""
+    """The result's ratios to the ceiling, the peer, (a Redis-store case) its cookie twin,
+    (the cart add) the bare write and (the Redis-store cart add) the same without locking."""
     return {
         "ceiling": ratio(result, base, CEILING),
         "peer": ratio(result, base, PEER),
         "cookie": ratio(result, base, result.case.twin) if result.case.twin else None,
         "bare": ratio(result, base, BARE_WRITE) if result.case.min_bare else None,
+        "unlocked": ratio(result, base, UNLOCKED_ADD) if result.case.min_unlocked else None,
     }
 
 
@@ -93,6 +94,9 @@ def verdicts(result, base):
     if case.min_bare is not None and to["bare"] is not None:
         name = f"≥ {case.min_bare}× bare Flask ({to['bare']:.2f}×)"
         checks.append((name, to["bare"] >= case.min_bare))
+    if case.min_unlocked is not None and to["unlocked"] is not None:
+        name = f"≥ {case.min_unlocked}× without locking ({to['unlocked']:.2f}×)"
+        checks.append((name, to["unlocked"] >= case.min_unlocked))
     if result.errors:
         checks.append((f"no errors ({result.errors} in the run)", False))
     if result.visitors_reused:

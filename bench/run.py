@@ -79,7 +79,7 @@ def make_visitors(load, maker, token, settings, folder):
 
 def prepare(case, rig, settings):
     """Make the case's visitors, check the page answers, and warm the server up on it."""
-    server = rig.servers[case.app, case.store, case.workers]
+    server = rig.servers[case.app, case.store, case.workers, case.locking]
     maker = rig.makers[case.store]
     send = over_http(server.url)
     token = maker.first_visit_token(send) if case.app == "sessionlab" else None
@@ -118,26 +118,27 @@ def median_round(measurements):
     return ranked[(len(ranked) - 1) // 2]
 
 
-def server_env(secret_key, store, redis):
-    """The environment of a server whose sessions are kept in store."""
+def server_env(secret_key, store, redis, locking):
+    """The environment of a server whose sessions are kept in store, locked or not."""
     settings = {"SECRET_KEY": secret_key, **redis_store.settings(store, redis)}
+    settings["SESSION_LOCKING"] = "true" if locking else "false"
     return {f"FLASK_{key}": value for key, value in settings.items()}
 
 
 def start_servers(stack, selected, secret_key, redis, folder):
-    """One gunicorn per app, store and worker count the cases need, all up at once."""
+    """One gunicorn per app, store, worker count and locking the cases need, all up at once."""
     return {
-        (app, store, workers): stack.enter_context(
+        (app, store, workers, locking): stack.enter_context(
             launch.gunicorn(
-                env=server_env(secret_key, store, redis),
+                env=server_env(secret_key, store, redis, locking),
                 workers=workers,
                 app=cases.APPS[app],
-                log_path=folder / f"{app}-{store}-{workers}.log",
+                log_path=folder / f"{app}-{store}-{workers}{'' if locking else '-unlocked'}.log",
                 args=("--chdir", str(ROOT)),
             )
         )
-        for app, store, workers in dict.fromkeys(
-            (case.app, case.store, case.workers) for case in selected
+        for app, store, workers, locking in dict.fromkeys(
+            (case.app, case.store, case.workers, case.locking) for case in selected
         )
     }
 

@@ -13,6 +13,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ADD = "POST /cart/add"
 ADD_ON_REDIS = "POST /cart/add, redis store"
 BARE_ADD = "POST /cart/add, bare Flask"
+UNLOCKED_ADD = "POST /cart/add, redis store, no locking"
 
 pytestmark = [
     pytest.mark.skipif(
@@ -58,6 +59,7 @@ def test_tiny_benchmark_writes_its_table_and_chart(tiny_run):
     assert to_cookie.endswith("×")
     assert redis_cpu.endswith("µs")
     assert "× bare Flask (" in row(table, ADD)[-1]  # the write's target, against the bare write
+    assert "× without locking (" in row(table, ADD_ON_REDIS)[-1]
     assert (out / "results.png").read_bytes().startswith(PNG_SIGNATURE)
     assert f"| {ADD_ON_REDIS} | 2 |" in printed
 
@@ -67,7 +69,7 @@ def test_every_add_to_cart_is_a_new_visitor_and_succeeds(tiny_run):
     _printed, out = tiny_run
     results = json.loads((out / "results.json").read_text())["results"]
     adds = {result["case"]["name"]: result for result in results if result["case"]["form"]}
-    assert set(adds) == {ADD, ADD_ON_REDIS, BARE_ADD}
+    assert set(adds) == {ADD, ADD_ON_REDIS, BARE_ADD, UNLOCKED_ADD}
     for result in adds.values():
         assert result["errors"] == 0  # over the whole run
         assert result["measurement"]["visitors_used"] >= result["measurement"]["requests"]
