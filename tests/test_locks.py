@@ -351,3 +351,19 @@ def test_twenty_adds_at_once_on_the_cachelib_store_keep_twenty_lines(cachelib_se
     browser = Browser()
     browser.add_every_product_at_once([cachelib_server])
     assert len(browser.cart(cachelib_server)) == 20
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SESSION_LOCKING", "yes"),
+        ("SESSION_LOCK_LIFETIME", 0),
+        ("SESSION_LOCK_LIFETIME", True),
+        ("SESSION_LOCK_WAIT", -1),
+        ("SESSION_LOCK_WAIT", "8"),
+    ],
+)
+@server_stores
+def test_a_bad_lock_setting_stops_start_up_naming_it(instance, store_config, name, value):
+    with pytest.raises(RuntimeError, match=f"FLASK_{name} is {value!r}"):
+        create_app({"SECRET_KEY": SECRET_KEY, **store_config, name: value})
