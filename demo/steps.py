@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from e2e import actions
+from e2e import actions, at_once
 
 from .cookies import held_cookie, persistent_state
 
@@ -19,6 +19,8 @@ class Step:
     focus: Callable | None = None
     # The status of a cookie sent that no longer brings the persona's session.
     unrecognised: str = "refused"
+    # Photograph the whole page, not only what the window shows.
+    full_page: bool = False
 
 
 def submit(page, button):
@@ -58,6 +60,14 @@ def fill_cart(stage, actor):
         actions.fill_number(quantity_box, quantity)
         form = page.locator("form.add").filter(has=quantity_box)
         submit(page, form.get_by_role("button"))
+    page.goto("/cart")
+
+
+def add_all_at_once(stage, actor):
+    """Add one of each product at once from the products page, then open the cart."""
+    page = actor.page("first")
+    page.goto("/products")
+    at_once.add_at_once(page)
     page.goto("/cart")
 
 
@@ -123,6 +133,16 @@ ACT_ONE = (
     ),
     Step(
         "cart", "Fill the cart", "Product ids and quantities join the cookie.", "first", fill_cart
+    ),
+    Step(
+        "at-once",
+        "20 at once",
+        "One of each of the 20 products added at once: 20 requests in parallel from one page. "
+        "A server store changes the session one request at a time; each signed cookie is "
+        "made from the one its request sent, and the browser keeps the last to arrive.",
+        "first",
+        add_all_at_once,
+        full_page=True,
     ),
     Step(
         "inspector",

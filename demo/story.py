@@ -11,6 +11,8 @@ from .sites import Site
 from .steps import ACT_ONE, ACT_THREE, ACT_TWO, Step
 
 VIEWPORT = {"width": 640, "height": 480}  # the report shows it at about half size
+# A step's whole page is photographed this wide, where the cart is a table of one-row lines.
+FULL_PAGE_WIDTH = 960
 # A headed run gives each store two rows of windows: first browsers, then restarted ones.
 ROWS_PER_STORE = 2
 # Past the lifetime, wait this much longer: the server counts whole seconds.
@@ -151,6 +153,18 @@ def decode(stage, value):
     return stage.decoder.decode(value) if value else None
 
 
+def photograph(page, path, full_page):
+    """Photograph what the window shows, or the whole page (FULL_PAGE_WIDTH wide unless the
+    window is headed, whose size is the screen's)."""
+    size = page.viewport_size
+    wide = full_page and size is not None
+    if wide:
+        page.set_viewport_size({**size, "width": FULL_PAGE_WIDTH})
+    page.screenshot(path=path, full_page=full_page)
+    if wide:
+        page.set_viewport_size(size)
+
+
 def snapshot(stage, actor, step, row):
     """Photograph the step's window and note its cookies and what the page shows."""
     window = actor.windows[step.window]
@@ -159,7 +173,7 @@ def snapshot(stage, actor, step, row):
     screenshot = stage.shots / name
     if step.focus and step.focus(page).count():
         step.focus(page).first.scroll_into_view_if_needed()
-    page.screenshot(path=screenshot)
+    photograph(page, screenshot, step.full_page)
     header = page.get_by_test_id("header-email").inner_text()
     held = held_cookie(page.context, stage.url)
     sent = sent_cookie(window.navigation)

@@ -1,8 +1,10 @@
-"""What a run proved, computed from its cells: isolation, restart, expiry and copy figures,
-and how many attacks each store stopped."""
+"""What a run proved, computed from its cells: isolation, restart, expiry, copy and
+"20 at once" figures, and how many attacks each store stopped."""
 
 import json
 from dataclasses import dataclass
+
+from e2e.at_once import PRODUCT_IDS, adds_kept
 
 from .attacks import LIMITS
 
@@ -23,10 +25,14 @@ class StoreSummary:
     store: str
     figures: list[Figure]
 
+    def figure(self, key):
+        """This store's figure called key."""
+        return next(figure for figure in self.figures if figure.key == key)
+
     @property
     def line(self):
         """What a copied cookie was worth after the clear on this store, in one line."""
-        copies = next(figure for figure in self.figures if figure.key == "copies")
+        copies = self.figure("copies")
         return f"{self.store}: {copies.value} {copies.label}"
 
 
@@ -61,9 +67,15 @@ class Summary:
         return sentence + ": not what was configured (see the figures marked ✗)."
 
     @property
+    def at_once_line(self):
+        """How many of the adds sent at once each store kept, in one line."""
+        kept = (f"{store.store}: {store.figure('at-once').value} kept" for store in self.stores)
+        return f"{len(PRODUCT_IDS)} at once: {'; '.join(kept)}"
+
+    @property
     def lines(self):
-        """The headline, then one line a store."""
-        return [self.headline, *(store.line for store in self.stores)]
+        """The headline, then one line a store, then the adds sent at once."""
+        return [self.headline, *(store.line for store in self.stores), self.at_once_line]
 
 
 def counted(number, noun):
@@ -220,11 +232,45 @@ def copies_figure(run):
     )
 
 
-def store_summary(run):
-    """One store's own figures: restart, expiry and copies."""
-    return StoreSummary(
-        run.site.store, [restart_figure([run]), expiry_figure([run]), copies_figure(run)]
+def cart_of(cell):
+    """The cart the server held for a cell's persona after its step."""
+    payload = cell.decoded.payload if cell.decoded else None
+    return (payload or {}).get("cart", {})
+
+
+def at_once_figure(run):
+    """How many of the adds sent at once (one of each product) the carts kept, on one store."""
+    before = {cell.persona: cart_of(cell) for cell in cells_of(run, "cart")}
+    kept = {
+        cell.persona: adds_kept(before[cell.persona], cart_of(cell))
+        for cell in cells_of(run, "at-once")
+    }
+    sent = len(PRODUCT_IDS) * len(kept)
+    value = f"{sum(kept.values())} of {sent}"
+    each = ", ".join(f"{persona.name} {count}" for persona, count in kept.items())
+    if run.site.client_side:
+        return Figure(
+            "at-once",
+            value,
+            "adds sent at once kept",
+            f"{each}: each request changed the cookie it was sent, and the browser keeps "
+            "the last one to arrive; the known limit of a signed cookie",
+            all(kept.values()),  # every cart still holds some of them: no cookie was broken
+            limit=True,
+        )
+    return Figure(
+        "at-once",
+        value,
+        "adds sent at once kept",
+        f"{each}: the server changed each session one request at a time",
+        sum(kept.values()) == sent,
     )
+
+
+def store_summary(run):
+    """One store's own figures: restart, expiry, copies and adds sent at once."""
+    figures = [restart_figure([run]), expiry_figure([run]), copies_figure(run)]
+    return StoreSummary(run.site.store, [*figures, at_once_figure(run)])
 
 
 def summarize(runs):

@@ -17,6 +17,7 @@ from demo.attacks import LIMITS, AttackCell, AttackRun, attempts
 from demo.cookies import Decoder, persistent_state
 from demo.personas import cast
 from demo.summary import leaks, summarize_attacks
+from e2e.at_once import PRODUCT_IDS
 from e2e.cookies import read_payload
 from e2e.victim import EMAIL
 
@@ -27,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 PERSONAS = 2
 # Long enough that no session expires between two steps on a busy machine.
 LIFETIME = 8
-STEPS = 10
+STEPS = 11
 STORES = ["cookie", "redis"]
 # A server store's session id: 32 random bytes, base64-encoded.
 ID_LENGTH = 43
@@ -152,8 +153,8 @@ def test_a_run_that_proves_what_was_expected_exits_0(run):
 
 def test_progress_names_each_step_and_persona(run):
     _, printed, _ = run
-    assert "step 1/10 Arrive: Ana" in printed
-    assert "step 6/10 Browser restart: Bruno" in printed
+    assert "step 1/11 Arrive: Ana" in printed
+    assert "step 7/11 Browser restart: Bruno" in printed
 
 
 def test_report_has_a_cell_for_each_persona_and_step(report):
@@ -247,6 +248,18 @@ def test_comparison_prints_a_line_for_each_store(compared):
     accepted = f"cookie: {each} copied cookies still accepted after the clear, until they expire"
     assert accepted in lines
     assert f"redis: {each} copied cookies refused after the clear" in lines
+
+
+def test_comparison_prints_the_adds_sent_at_once_kept_on_each_store(compared, comparison):
+    _, printed, _ = compared
+    cookie = comparison.store_figures["cookie"]["at-once"]["value"]
+    sent = len(PRODUCT_IDS) * PERSONAS
+    line = f"20 at once: cookie: {cookie} kept; redis: {sent} of {sent} kept"
+    assert line in printed.splitlines()
+
+
+def test_adds_lost_on_the_cookie_store_are_its_documented_limit(comparison):
+    assert comparison.store_figures["cookie"]["at-once"]["verdict"] == "limit"
 
 
 def test_copies_accepted_on_the_cookie_store_are_its_documented_limit_not_a_failure(
