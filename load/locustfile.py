@@ -5,6 +5,10 @@ The session is read from wherever the site keeps it: the cookie's payload, or th
 a server store holds for the cookie's id. A 503 "session store unavailable" page is
 counted apart from errors and the request re-sent once the pause is over.
 
+In the two-tabs phase, each visitor changes two cart lines from two tabs at once (two
+overlapping requests of one session) and reads its session to see whether both changes
+landed; one undone by the other is a lost update.
+
 In the deadline phase, the site ends every session a few seconds after its start: each
 visitor signs in again and reads its session until it ends, to see that it ends at its
 absolute deadline and never before.
@@ -19,6 +23,7 @@ import re
 import time
 from dataclasses import asdict, dataclass, field
 
+import gevent
 from locust import HttpUser, between, events, task
 
 from sessionlab.catalog import PRODUCTS
@@ -71,6 +76,9 @@ class Tally:
     lost_sessions: int = 0
     fresh_sessions: int = 0
     refused_forms: int = 0
+    # Changes sent from two tabs at once, and those the site lost (undone by the other tab's).
+    two_tab_changes: int = 0
+    lost_updates: int = 0
     # Sessions of the deadline phase that ended at their absolute deadline, ended before it
     # (seen ended by a request answered before it), or late (seen alive by a request sent
     # more than LATE_SECONDS after it).
@@ -112,6 +120,8 @@ class Faults:
     # Whether the last fault ended every session (the cookie store's rotation without
     # fallback), so that an empty session is a fresh one rather than a lost one.
     sessions_reset: bool = False
+    # Whether visitors now send their cart changes from two tabs at once.
+    two_tabs: bool = False
 
 
 FAULTS = Faults()
@@ -351,8 +361,8 @@ class Visitor(HttpUser):
             self.recovered_phase = phase
             TALLY.recovered += 1
 
-    def read_session(self):
-        """Read the whole session from /session.json and judge it."""
+    def held_session(self):
+        """The visitor data of the whole session, from /session.json; None if unread."""
         response = self.send("GET", "/session.json")
         if response is None:
             return None
@@ -360,9 +370,17 @@ class Visitor(HttpUser):
             self.problem(f"GET /session.json: {response.status_code}")
             return None
         TALLY.reads += 1
-        seen = in_payload(stored(response.json()))
+        return in_payload(stored(response.json()))
+
+    def judge_session(self, seen):
+        """Judge the whole session as seen."""
         own = in_payload({**self.mine, "_permanent": self.mine["permanent"]})
         return self.judge(seen, own, empty=seen["email"] is None and not seen["cart"])
+
+    def read_session(self):
+        """Read the whole session from /session.json and judge it."""
+        seen = self.held_session()
+        return None if seen is None else self.judge_session(seen)
 
     def read_page(self, path):
         """Read a page and judge what its layout shows."""
@@ -466,15 +484,45 @@ class Visitor(HttpUser):
         if self.ready:
             self.read_session()
 
+    def set_quantity(self, product, quantity):
+        """Set one line's quantity, as the cart page's form does; True if it went through."""
+        fields = {"product_id": product, "quantity": quantity}
+        if not self.submit("/cart/update", fields, "/cart"):
+            return False
+        self.mine["cart"][product] = quantity
+        return True
+
+    def change_from_two_tabs(self):
+        """Set two lines to new quantities from two tabs at once, then read the session:
+        a change the other tab's undid is a lost update, after which the visitor goes on
+        with the cart the site kept."""
+        before = dict(self.mine["cart"])
+        changes = {
+            product: random.choice([n for n in range(1, 10) if n != before[product]])
+            for product in random.sample(list(before), 2)
+        }
+        tabs = [gevent.spawn(self.set_quantity, *change) for change in changes.items()]
+        gevent.joinall(tabs)
+        sent = [product for product, tab in zip(changes, tabs, strict=True) if tab.value]
+        TALLY.two_tab_changes += len(sent)
+        seen = self.held_session()
+        if seen is None:
+            return
+        for product in sent:
+            if seen["cart"].get(product) == before[product]:
+                TALLY.lost_updates += 1
+                self.mine["cart"][product] = before[product]
+        self.judge_session(seen)
+
     @task(2)
     def change_the_cart(self):
-        """Set one line's quantity, as the cart page's form does."""
+        """Change the cart: one line, or two from two tabs at once in the two-tabs phase."""
         if self.in_deadline_phase() or not self.ready:
             return
-        product, quantity = random.choice(list(self.mine["cart"])), random.randint(1, 9)
-        fields = {"product_id": product, "quantity": quantity}
-        if self.submit("/cart/update", fields, "/cart"):
-            self.mine["cart"][product] = quantity
+        if FAULTS.two_tabs:
+            self.change_from_two_tabs()
+        else:
+            self.set_quantity(random.choice(list(self.mine["cart"])), random.randint(1, 9))
 
     @task(1)
     def send_a_bad_input(self):

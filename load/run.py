@@ -2,12 +2,14 @@
 
 Serves Session Lab with gunicorn on 127.0.0.1 (on the redis store, with a Redis of its
 own), lets Locust visitors settle their own sessions, then runs bounded phases of reading
-them back, each begun by a fault: a worker killed, the server restarted, Redis restarted
-and Redis down for a while, the key rotated (with a fallback too, on the cookie store).
+them back, each begun by a fault: a worker killed (again while every visitor sends its
+cart changes from two tabs at once), the server restarted, Redis restarted and Redis down
+for a while, the key rotated (with a fallback too, on the cookie store).
 Last, the server restarts with an absolute lifetime of a few seconds, and every visitor
 signs in again and reads its session until it ends.
 Prints the figures and exits with 1 unless nothing was lost, leaked or shown as an error,
-every visitor recovered from every fault, and every session ended at its absolute
+every visitor recovered from every fault, no change sent from two tabs at once was lost
+(the cookie store's known limit aside), and every session ended at its absolute
 deadline: none before it, none more than a second after it.
 """
 
@@ -40,6 +42,11 @@ STORE_OUTAGE_SECONDS = 3
 # The absolute lifetime of the last phase: a few seconds, so that every session reaches it
 # within the phase, and long enough for 200 visitors to sign in and read their session first.
 SHORT_ABSOLUTE_LIFETIME = 4
+# How long visitors send from two tabs before a worker is killed, so that it dies mid-change.
+TWO_TABS_BEFORE_KILL_SECONDS = 1
+# The stores that may lose one of two changes sent at once, as their known limit: each
+# response carries a signed cookie of its own, and the browser keeps the last to arrive.
+LOSES_UPDATES = {"cookie"}
 
 
 class Site:
@@ -50,6 +57,7 @@ class Site:
     """
 
     def __init__(self, store):
+        self.store = store
         self.env = {"FLASK_SECRET_KEY": new_key(), "FLASK_SESSION_TYPE": store}
         self.redis = None
         self.stack = ExitStack()
@@ -102,6 +110,12 @@ def kill_a_worker(site):
         return len(now) == len(workers) and workers[0].pid not in now
 
     return wait_until(replaced)
+
+
+def kill_a_worker_mid_change(site):
+    """Let visitors send from two tabs for a moment, then SIGKILL one gunicorn worker."""
+    time.sleep(TWO_TABS_BEFORE_KILL_SECONDS)
+    return kill_a_worker(site)
 
 
 def restart(site):
@@ -164,6 +178,8 @@ class Phase:
     resets_sessions: bool = False
     # Every visitor's session is to end at its absolute deadline, during the phase.
     ends_sessions: bool = False
+    # Visitors send their cart changes from two tabs at once.
+    two_tabs: bool = False
     # Said under the phase's figures, where a store makes the outcome differ.
     note: str = ""
 
@@ -171,6 +187,14 @@ class Phase:
 SHARED_PHASES = (
     Phase("steady load"),
     Phase("a worker killed with SIGKILL", kill_a_worker),
+    Phase(
+        "two tabs at once, a worker killed",
+        kill_a_worker_mid_change,
+        two_tabs=True,
+        note="every visitor sends its cart changes from two tabs at once: on the cookie store "
+        "each answer's cookie holds its own change and the last to arrive wins, so lost "
+        "updates are its known limit; a server store makes them wait for each other",
+    ),
     Phase("whole server restarted", restart),
 )
 # Last: the server keeps the short lifetime to the end of the run.
@@ -221,7 +245,7 @@ def difference(after, before):
     return {name: after[name] - before[name] for name in after}
 
 
-def as_expected(phase, figures, users):
+def as_expected(phase, figures, users, store):
     """Whether a phase saw only what its fault allows, and every visitor recovered from it."""
     return (
         figures["errors"] == figures["leaks"] == figures["lost_sessions"] == 0
@@ -230,6 +254,7 @@ def as_expected(phase, figures, users):
         and figures["fresh_sessions"] == (users if phase.resets_sessions else 0)
         and figures["ended_early"] == figures["ended_late"] == 0
         and figures["ended_on_time"] == (users if phase.ends_sessions else 0)
+        and (store in LOSES_UPDATES or figures["lost_updates"] == 0)
     )
 
 
@@ -241,6 +266,7 @@ def run_phase(phase, site, users, seconds):
     visitor carries a fault over into the next phase.
     """
     FAULTS.sessions_reset = phase.resets_sessions
+    FAULTS.two_tabs = phase.two_tabs
     before = TALLY.counts()
     started = time.monotonic()
     FAULTS.phases_begun += 1
@@ -258,7 +284,8 @@ def run_phase(phase, site, users, seconds):
         "fault": phase.fault is not None,
         "store_down": phase.store_down,
         "ends_sessions": phase.ends_sessions,
-        "survived": worked and as_expected(phase, figures, users),
+        "two_tabs": phase.two_tabs,
+        "survived": worked and as_expected(phase, figures, users, site.store),
         **figures,
     }
 
@@ -353,6 +380,11 @@ def phase_line(phase, users):
         f"recovered {phase['recovered']}/{users}  "
         f"{'survived' if phase['survived'] else 'FAILED'}"
     )
+    if phase["two_tabs"]:
+        line += (
+            f"\n      changes sent from two tabs at once {phase['two_tab_changes']}, "
+            f"lost updates {phase['lost_updates']}"
+        )
     return line + (f"\n      ({phase['note']})" if phase["note"] else "")
 
 
@@ -363,7 +395,7 @@ def report(figures):
         f"requests {figures['requests']}, reads checked {figures['reads']}, "
         f"bad inputs tried {figures['bad_inputs']}",
         f"errors {figures['errors']}, leaks {figures['leaks']}, "
-        f"sessions lost {figures['lost_sessions']}, "
+        f"sessions lost {figures['lost_sessions']}, lost updates {figures['lost_updates']}, "
         f"faults survived {figures['faults_survived']} of {figures['faults']}, "
         f"in {figures['seconds']} s",
         f"fresh sessions {figures['fresh_sessions']}, "

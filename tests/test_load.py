@@ -1,5 +1,5 @@
 """The short form of the load test (see load/run.py): every fault, on the cookie store and on Redis,
-and every session ending at a short absolute deadline.
+changes sent from two tabs at once, and every session ending at a short absolute deadline.
 
 The redis run has fewer visitors and shorter phases: what it adds is its faults (restarts of
 the site and of Redis, an outage), whose cost is time, not visitors.
@@ -19,11 +19,14 @@ pytestmark = pytest.mark.xdist_group("load")
 ROOT = Path(__file__).resolve().parent.parent
 SHORT_FORMS = {"cookie": {"users": 200, "seconds": 3}, "redis": {"users": 50, "seconds": 2}}
 REDIS_OUTAGE = "Redis down for 3 s"
+# Every visitor sends its cart changes from two tabs at once, and a worker is killed meanwhile.
+TWO_TABS = "two tabs at once, a worker killed"
 # The last phase on both stores: the server restarted with an absolute lifetime of 4 s.
 DEADLINE_PHASE = "absolute lifetime of 4 s"
 FAULTS = {
     "cookie": [
         "a worker killed with SIGKILL",
+        TWO_TABS,
         "whole server restarted",
         "key rotated, old key as fallback",
         "key rotated without fallback",
@@ -31,6 +34,7 @@ FAULTS = {
     ],
     "redis": [
         "a worker killed with SIGKILL",
+        TWO_TABS,
         "whole server restarted",
         "Redis restarted",
         REDIS_OUTAGE,
@@ -125,6 +129,20 @@ def test_redis_outage_is_shown_as_503_pages(run_on):
 def test_no_503_page_unless_the_session_store_is_down(figures):
     unexpected = [each for each in figures["phases"] if not each["store_down"]]
     assert sum(each["unavailable"] for each in unexpected) == 0
+
+
+def test_no_change_sent_from_two_tabs_at_once_is_lost_on_redis(run_on):
+    result = phase(run_on("redis"), TWO_TABS)
+    assert result["two_tab_changes"] > 0
+    assert result["lost_updates"] == 0
+
+
+def test_changes_lost_on_the_cookie_store_are_its_known_limit_not_errors(run_on):
+    figures = run_on("cookie")
+    result = phase(figures, TWO_TABS)
+    assert result["lost_updates"] > 0
+    assert result["survived"]
+    assert figures["errors"] == 0, figures["notes"]
 
 
 def test_every_session_ends_at_its_absolute_deadline(figures):
