@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from . import stores
+from . import sentinel, stores
 
 MESSAGES = {
     400: _l("The request could not be understood. Nothing in your session was changed."),
@@ -22,6 +22,11 @@ MESSAGES = {
         "changed. Please try again in a moment."
     ),
 }
+# The 503 when no replica confirmed a session write in time: the master holds the change.
+UNCONFIRMED_MESSAGE = _l(
+    "The session store could not confirm in time that your change is safely copied, so this "
+    "page cannot be shown. The change may still have been kept. Please try again in a moment."
+)
 # Seconds a client is asked to wait before trying again when the session store is down.
 RETRY_AFTER = 5
 CSRF_MESSAGE = _l(
@@ -37,12 +42,20 @@ def render_error(code, message):
 def handle_http_error(error):
     """Show any HTTP error with its own message, or a general one for its code."""
     general = MESSAGES[500 if error.code >= 500 else 400]
-    page, code = render_error(error.code, MESSAGES.get(error.code, general))
+    return error_page(error.code, MESSAGES.get(error.code, general))
+
+
+def error_page(code, message):
+    """The error page, asking to retry later when the session store is unavailable."""
+    page, code = render_error(code, message)
     return page, code, {"Retry-After": str(RETRY_AFTER)} if code == 503 else {}
 
 
 def handle_server_error(error):
-    """A 500, or a 503 when the session store stopped answering during the request."""
+    """A 500, or a 503 when the session store stopped answering during the request (or
+    could not confirm that a replica has the change it wrote)."""
+    if isinstance(error.original_exception, sentinel.NotReplicated):
+        return error_page(503, UNCONFIRMED_MESSAGE)
     if stores.unreachable(error.original_exception):
         return handle_http_error(ServiceUnavailable())
     return handle_http_error(error)
