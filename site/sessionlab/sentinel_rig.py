@@ -78,8 +78,10 @@ class SentinelRig:
         self.wait_until(self.watched, "the sentinels to find every replica and each other")
 
     def stop(self):
-        """Stop the sentinels first, so that stopping the master fails nothing over."""
-        for server in self.sentinels + self.redises:
+        """Stop the sentinels first, so that stopping the master fails nothing over, and the
+        master last, so that it has no replica to wait for as it stops."""
+        master = self.master()
+        for server in self.sentinels + sorted(self.redises, key=lambda server: server is master):
             server.stop()
 
     def settings(self):
