@@ -7,6 +7,7 @@ SESSIONLAB_REDIS_HA=1 (`python -m sessionlab.sentinel_rig`) start and stop it.
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -209,9 +210,12 @@ def serve(gunicorn_args):
         env = {**os.environ, "FLASK_REDIS_SENTINELS": json.dumps(settings["REDIS_SENTINELS"])}
         command = [sys.executable, "-m", "gunicorn", "-c", "python:sessionlab.gunicorn_conf"]
         with subprocess.Popen([*command, *gunicorn_args], env=env) as gunicorn:
+            # Stopped with SIGTERM, or with Ctrl-C (which reaches gunicorn too), gunicorn
+            # stops first, then the rig.
+            signal.signal(signal.SIGTERM, lambda signum, frame: gunicorn.terminate())
             try:
                 return gunicorn.wait()
-            except KeyboardInterrupt:  # Ctrl-C reached gunicorn too, which stops
+            except KeyboardInterrupt:
                 return gunicorn.wait()
 
 
