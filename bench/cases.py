@@ -35,6 +35,7 @@ CART_PAGE = f"/cart, {len(CART)} lines"
 ADD_TO_CART = "POST /cart/add"
 BARE_WRITE = f"{ADD_TO_CART}, bare Flask"
 REDIS = "redis store"  # the suffix of the Redis-store cases' names: --only redis selects them
+SENTINEL = "sentinel store"  # the same behind Sentinel, each write waiting for a replica
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,10 @@ class Case:
     min_peer: float | None = None  # and at least this multiple of the peer's
     workers: int = WORKERS
     group: str = "pages"
-    store: str = "cookie"  # where Session Lab keeps the session: "cookie" or "redis"
-    twin: str | None = None  # the cookie-store case this one is compared with
+    store: str = (
+        "cookie"  # where Session Lab keeps the session: "cookie", "redis", "redis-sentinel"
+    )
+    twin: str | None = None  # the case this one is compared with: cookie store, or single Redis
     min_twin: float | None = None  # target: at least this fraction of the twin's req/s
     min_bare: float | None = None  # target: at least this fraction of the bare write's req/s
     fresh_visitors: bool = False  # every request from a visitor of its own (see visitor_pool)
@@ -151,6 +154,22 @@ def on_redis(case):
 
 REDIS_CASES = [on_redis(case) for case in PAGES if case.name in (GREETING, CART_PAGE, ADD_TO_CART)]
 
+
+def behind_sentinel(case):
+    """A Redis-store case with the session in a Sentinel rig's master, against single Redis."""
+    return replace(
+        case,
+        name=f"{case.name.removesuffix(REDIS)}{SENTINEL}",
+        store="redis-sentinel",
+        twin=case.name,
+        min_twin=None,
+    )
+
+
+SENTINEL_CASES = [
+    behind_sentinel(case) for case in REDIS_CASES if case.twin in (GREETING, ADD_TO_CART)
+]
+
 GROWTH = [
     replace(GREETING_CASE, name=f"/get_email, ~{size} B session", size=size, group="growth")
     for size in GROWTH_SIZES
@@ -178,7 +197,7 @@ WORKER_COUNTS = [
     if case.name in (CEILING, PEER, GREETING)
 ]
 
-ALL = PAGES + REDIS_CASES + GROWTH + CART_LINES + WORKER_COUNTS
+ALL = PAGES + REDIS_CASES + SENTINEL_CASES + GROWTH + CART_LINES + WORKER_COUNTS
 
 
 def cart_lines(case):

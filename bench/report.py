@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import loadgen
-from .cases import BARE_WRITE, CEILING, PEER, REDIS, WORKERS, Case, cart_lines
+from .cases import BARE_WRITE, CEILING, PEER, REDIS, SENTINEL, WORKERS, Case, cart_lines
 from .chart import chart
 from .redis_store import CpuTime
 
@@ -180,7 +180,10 @@ def store_facts(facts):
         return cookie
     return (
         f"{cookie}, except in the cases named “{REDIS}”: Flask-Session with the benchmark's "
-        f"own Redis ({facts['redis']}), over loopback TCP, with an append-only file"
+        f"own Redis ({facts['redis']}), over loopback TCP, with an append-only file; in those "
+        f"named “{SENTINEL}”, the same behind Sentinel (sessionlab.sentinel_rig: a master and two "
+        "replicas, each with an append-only file, three sentinels), each write waiting for a "
+        "replica"
     )
 
 

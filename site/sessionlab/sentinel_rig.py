@@ -59,13 +59,14 @@ class SentinelServer(RedisServer):
 
 
 class SentinelRig:
-    """A master, its replicas and the sentinels that watch them, each in a folder of its own."""
+    """A master, its replicas and the sentinels that watch them, each in a folder of its own;
+    each Redis keeps an append-only file if persistent."""
 
-    def __init__(self, folder):
-        master = RedisServer(f"{folder}/redis-1", args=SYNC_AT_ONCE)
+    def __init__(self, folder, persistent=False):
+        master = RedisServer(f"{folder}/redis-1", persistent, args=SYNC_AT_ONCE)
         replicaof = ["--replicaof", "127.0.0.1", str(master.port)]
         self.redises = [master] + [
-            RedisServer(f"{folder}/redis-{number}", args=[*SYNC_AT_ONCE, *replicaof])
+            RedisServer(f"{folder}/redis-{number}", persistent, args=[*SYNC_AT_ONCE, *replicaof])
             for number in range(2, REPLICAS + 2)
         ]
         self.sentinels = [
@@ -184,10 +185,10 @@ def follows(server, master):
 
 
 @contextmanager
-def sentinel_rig(folder=None):
+def sentinel_rig(folder=None, persistent=False):
     """Run a rig; yield it, stop it and remove its data on exit."""
     with tempfile.TemporaryDirectory(prefix="sentinel-rig-") as temporary:
-        rig = SentinelRig(folder or temporary)
+        rig = SentinelRig(folder or temporary, persistent)
         try:
             rig.start()
             yield rig
