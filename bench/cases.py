@@ -209,11 +209,14 @@ def select(only=None):
     """Every case, or those whose name holds only plus the cases they are compared with.
 
     Those are the ceiling and the peer at the same worker count, for a Redis-store
-    case its cookie-store twin, and for the cart add the bare write.
+    case its cookie-store twin (behind Sentinel, its Redis twin and that one's twin), and
+    for the cart add the bare write.
     """
     if not only:
         return ALL
     chosen = [case for case in ALL if only in case.name]
+    twins = {case.twin for case in chosen}
+    chosen += [case for case in ALL if case.name in twins and case not in chosen]
     compared = [CEILING, PEER]
     wanted = {
         (name, case.workers)

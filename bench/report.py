@@ -207,8 +207,10 @@ def markdown(results, facts, settings):
             f"- Sessions: {store_facts(facts)}",
             "- Ratios compare with the ceiling (bare Flask route) and the peer (the seed "
             "article's app) measured in the same run with the same worker count; × cookie "
-            "compares a Redis-store case with the same page and session on the cookie store.",
-            "- Redis CPU: redis-server's CPU time over the case's rounds, as a share of one "
+            "compares a Redis-store case with the same page and session on the cookie store "
+            "(a Sentinel case: on single Redis).",
+            "- Redis CPU: redis-server's CPU time (behind Sentinel, the master's) over the "
+            "case's rounds, as a share of one "
             "core and per request (the machine's cores are shared by gunicorn, wrk and Redis).",
             "",
             table(results),

@@ -47,7 +47,8 @@ def wait_for_a_replica(interface):
 
     Flask-Session's own write is one SET (with its lifetime in whole seconds as the TTL);
     here the SET and Redis's WAIT go in one pipeline: one round trip, and the WAIT on the
-    connection that wrote, as WAIT requires.
+    connection that wrote, as WAIT requires. _upsert_session and _delete_session are
+    Flask-Session's private API, as in stores.py (flask-session is pinned below 0.9).
     """
 
     def upsert_replicated(lifetime, session, store_id):

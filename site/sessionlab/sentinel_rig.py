@@ -148,7 +148,7 @@ class SentinelRig:
         return master
 
     def has_taken_over(self, old):
-        """Whether every sentinel names a new master, and a replica holds its data."""
+        """Whether most sentinels name a new master, and a replica holds its data."""
         return self.master() not in (None, old) and bool(self.replicas())
 
     def wait_for_failover(self, old):
