@@ -36,6 +36,7 @@ ADD_TO_CART = "POST /cart/add"
 BARE_WRITE = f"{ADD_TO_CART}, bare Flask"
 REDIS = "redis store"  # the suffix of the Redis-store cases' names: --only redis selects them
 UNLOCKED_ADD = f"{ADD_TO_CART}, {REDIS}, no locking"
+SENTINEL = "sentinel store"  # the same behind Sentinel, each write waiting for a replica
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,10 @@ class Case:
     min_peer: float | None = None  # and at least this multiple of the peer's
     workers: int = WORKERS
     group: str = "pages"
-    store: str = "cookie"  # where Session Lab keeps the session: "cookie" or "redis"
-    twin: str | None = None  # the cookie-store case this one is compared with
+    store: str = (
+        "cookie"  # where Session Lab keeps the session: "cookie", "redis", "redis-sentinel"
+    )
+    twin: str | None = None  # the case this one is compared with: cookie store, or single Redis
     min_twin: float | None = None  # target: at least this fraction of the twin's req/s
     min_bare: float | None = None  # target: at least this fraction of the bare write's req/s
     fresh_visitors: bool = False  # every request from a visitor of its own (see visitor_pool)
@@ -161,6 +164,22 @@ REDIS_CASES = [
     replace(REDIS_ADD, name=UNLOCKED_ADD, twin=None, locking=False),
 ]
 
+
+def behind_sentinel(case):
+    """A Redis-store case with the session in a Sentinel rig's master, against single Redis."""
+    return replace(
+        case,
+        name=f"{case.name.removesuffix(REDIS)}{SENTINEL}",
+        store="redis-sentinel",
+        twin=case.name,
+        min_twin=None,
+    )
+
+
+SENTINEL_CASES = [
+    behind_sentinel(case) for case in REDIS_CASES if case.twin in (GREETING, ADD_TO_CART)
+]
+
 GROWTH = [
     replace(GREETING_CASE, name=f"/get_email, ~{size} B session", size=size, group="growth")
     for size in GROWTH_SIZES
@@ -188,7 +207,7 @@ WORKER_COUNTS = [
     if case.name in (CEILING, PEER, GREETING)
 ]
 
-ALL = PAGES + REDIS_CASES + GROWTH + CART_LINES + WORKER_COUNTS
+ALL = PAGES + REDIS_CASES + SENTINEL_CASES + GROWTH + CART_LINES + WORKER_COUNTS
 
 
 def cart_lines(case):
@@ -200,12 +219,14 @@ def select(only=None):
     """Every case, or those whose name holds only plus the cases they are compared with.
 
     Those are the ceiling and the peer at the same worker count, for a Redis-store
-    case its cookie-store twin, for the cart add the bare write, and for the Redis-store
-    cart add the same without locking.
+    case its cookie-store twin (behind Sentinel, its Redis twin and that one's twin), for
+    the cart add the bare write, and for the Redis-store cart add the same without locking.
     """
     if not only:
         return ALL
     chosen = [case for case in ALL if only in case.name]
+    twins = {case.twin for case in chosen}
+    chosen += [case for case in ALL if case.name in twins and case not in chosen]
     compared = [CEILING, PEER]
     wanted = {
         (name, case.workers)

@@ -77,7 +77,7 @@ def workers_panel(axes, results):
 
 def stores_panel(axes, results, base):
     """Each Redis-store case beside its cookie twin, with its ratio and the 0.8 target of GETs."""
-    on_redis = [result for result in results if result.case.twin]
+    on_redis = [result for result in results if result.case.store == "redis" and result.case.twin]
     rows = range(len(on_redis))
     twins = [base[result.case.twin, result.case.workers].rps for result in on_redis]
     redis = [result.measurement.rps for result in on_redis]

@@ -1,11 +1,11 @@
-"""The benchmark's own Redis: started only when a case keeps its sessions there."""
+"""The benchmark's own Redis and Sentinel rig, each started only when a case needs it."""
 
 import subprocess
 from dataclasses import dataclass
 
 import psutil
 
-from sessionlab import launch
+from sessionlab import launch, sentinel_rig
 
 
 @dataclass
@@ -36,22 +36,42 @@ class CpuTime:
         return self.cpu_seconds / self.requests * 1e6
 
 
-def start(stack, selected):
-    """Start a Redis of the benchmark's own if a selected case needs one; else None.
+@dataclass
+class Backends:
+    """Where the selected cases keep sessions besides the cookie: a Redis, a Sentinel rig."""
 
-    It keeps an append-only file, as `./lab serve` runs it, so that the cost of
+    redis: launch.RedisServer | None
+    rig: sentinel_rig.SentinelRig | None
+
+    def settings(self, store):
+        """The Session Lab settings (FLASK_* without the prefix) that keep sessions in store."""
+        if store == "redis":
+            return {"SESSION_TYPE": "redis", "REDIS_URL": self.redis.url}
+        if store == "redis-sentinel":
+            return self.rig.settings()
+        return {"SESSION_TYPE": store}
+
+    def process(self, store):
+        """The redis-server that holds store's sessions, whose CPU time is measured; or None."""
+        if store == "redis":
+            return self.redis.process
+        if store == "redis-sentinel":
+            return self.rig.master().process
+        return None
+
+
+def start(stack, selected):
+    """Start a Redis, and a Sentinel rig, of the benchmark's own if selected cases need them.
+
+    Each server keeps an append-only file, as `./lab serve` runs Redis, so that the cost of
     persisting every session write is part of the figures.
     """
-    if not any(case.store == "redis" for case in selected):
-        return None
-    return stack.enter_context(launch.redis_server(persistent=True))
-
-
-def settings(store, redis):
-    """The Session Lab settings (FLASK_* without the prefix) that keep sessions in store."""
-    if store == "redis":
-        return {"SESSION_TYPE": "redis", "REDIS_URL": redis.url}
-    return {"SESSION_TYPE": store}
+    stores = {case.store for case in selected}
+    redis = stack.enter_context(launch.redis_server(persistent=True)) if "redis" in stores else None
+    rig = None
+    if "redis-sentinel" in stores:
+        rig = stack.enter_context(sentinel_rig.sentinel_rig(persistent=True))
+    return Backends(redis, rig)
 
 
 def cpu_seconds(process):

@@ -10,7 +10,17 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import loadgen
-from .cases import BARE_WRITE, CEILING, PEER, REDIS, UNLOCKED_ADD, WORKERS, Case, cart_lines
+from .cases import (
+    BARE_WRITE,
+    CEILING,
+    PEER,
+    REDIS,
+    SENTINEL,
+    UNLOCKED_ADD,
+    WORKERS,
+    Case,
+    cart_lines,
+)
 from .chart import chart
 from .redis_store import CpuTime
 
@@ -184,7 +194,10 @@ def store_facts(facts):
         return cookie
     return (
         f"{cookie}, except in the cases named “{REDIS}”: Flask-Session with the benchmark's "
-        f"own Redis ({facts['redis']}), over loopback TCP, with an append-only file"
+        f"own Redis ({facts['redis']}), over loopback TCP, with an append-only file; in those "
+        f"named “{SENTINEL}”, the same behind Sentinel (sessionlab.sentinel_rig: a master and two "
+        "replicas, each with an append-only file, three sentinels), each write waiting for a "
+        "replica"
     )
 
 
@@ -208,8 +221,10 @@ def markdown(results, facts, settings):
             f"- Sessions: {store_facts(facts)}",
             "- Ratios compare with the ceiling (bare Flask route) and the peer (the seed "
             "article's app) measured in the same run with the same worker count; × cookie "
-            "compares a Redis-store case with the same page and session on the cookie store.",
-            "- Redis CPU: redis-server's CPU time over the case's rounds, as a share of one "
+            "compares a Redis-store case with the same page and session on the cookie store "
+            "(a Sentinel case: on single Redis).",
+            "- Redis CPU: redis-server's CPU time (behind Sentinel, the master's) over the "
+            "case's rounds, as a share of one "
             "core and per request (the machine's cores are shared by gunicorn, wrk and Redis).",
             "",
             table(results),

@@ -1,6 +1,7 @@
 """Run the benchmark: `python -m bench.run` from the repository root (see bench/README.md)."""
 
 import argparse
+import json
 import re
 import secrets
 import subprocess
@@ -32,7 +33,7 @@ class Rig:
 
     servers: dict
     makers: dict
-    redis: launch.RedisServer | None
+    backends: redis_store.Backends
     folder: Path  # for the servers' logs and the visitor files
 
 
@@ -88,8 +89,7 @@ def prepare(case, rig, settings):
     load = Load(case, server.url + case.path, cookie_header, body, sets_cookie)
     if case.fresh_visitors:
         make_visitors(load, maker, token, settings, rig.folder)
-    if case.store == "redis":
-        load.redis_process = rig.redis.process
+    load.redis_process = rig.backends.process(case.store)
     wrk(load, settings["warmup"], settings)
     return load
 
@@ -118,19 +118,21 @@ def median_round(measurements):
     return ranked[(len(ranked) - 1) // 2]
 
 
-def server_env(secret_key, store, redis, locking):
+def server_env(secret_key, store, backends, locking):
     """The environment of a server whose sessions are kept in store, locked or not."""
-    settings = {"SECRET_KEY": secret_key, **redis_store.settings(store, redis)}
-    settings["SESSION_LOCKING"] = "true" if locking else "false"
-    return {f"FLASK_{key}": value for key, value in settings.items()}
+    settings = {"SECRET_KEY": secret_key, **backends.settings(store), "SESSION_LOCKING": locking}
+    return {
+        f"FLASK_{key}": value if isinstance(value, str) else json.dumps(value)
+        for key, value in settings.items()
+    }
 
 
-def start_servers(stack, selected, secret_key, redis, folder):
+def start_servers(stack, selected, secret_key, backends, folder):
     """One gunicorn per app, store, worker count and locking the cases need, all up at once."""
     return {
         (app, store, workers, locking): stack.enter_context(
             launch.gunicorn(
-                env=server_env(secret_key, store, redis, locking),
+                env=server_env(secret_key, store, backends, locking),
                 workers=workers,
                 app=cases.APPS[app],
                 log_path=folder / f"{app}-{store}-{workers}{'' if locking else '-unlocked'}.log",
@@ -144,14 +146,16 @@ def start_servers(stack, selected, secret_key, redis, folder):
 
 
 def set_up(stack, selected, folder):
-    """Start Redis if a case needs it, then every server; make a session maker per store."""
+    """Start Redis and Sentinel if cases need them, then every server; make a session maker
+    per store."""
     secret_key = secrets.token_hex(32)
-    redis = redis_store.start(stack, selected)
+    backends = redis_store.start(stack, selected)
     makers = {
-        store: SessionMaker(secret_key, redis_store.settings(store, redis))
+        store: SessionMaker(secret_key, backends.settings(store))
         for store in dict.fromkeys(case.store for case in selected)
     }
-    return Rig(start_servers(stack, selected, secret_key, redis, folder), makers, redis, folder)
+    servers = start_servers(stack, selected, secret_key, backends, folder)
+    return Rig(servers, makers, backends, folder)
 
 
 def run(selected, settings, folder):
@@ -199,7 +203,7 @@ def main(argv=None):
         key: getattr(options, key) for key in ("seconds", "rounds", "warmup", "connections")
     }
     selected = cases.select(options.only)
-    if any(case.store == "redis" for case in selected):
+    if any(case.store != "cookie" for case in selected):
         facts["redis"] = redis_store.version()
         if facts["redis"] is None:
             sys.exit("redis-server is not installed: apt-get install redis-server")

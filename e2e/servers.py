@@ -44,14 +44,15 @@ class Servers:
     def get(self, name, store="cookie", redis=None, certificate=None, **settings):
         """The server called name on store, started with these settings if not yet running.
 
-        A redis store uses the worker's shared Redis unless another RedisServer is given;
+        A redis store uses the worker's shared Redis unless another RedisServer, or the
+        REDIS_SENTINELS setting, is given;
         with a launch.Certificate the server speaks HTTPS.
         """
         key = f"{name}-{store}"
         if key not in self.running:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             env = flask_env({"SECRET_KEY": TEST_KEY, "SESSION_TYPE": store, **settings})
-            if store == "redis":
+            if store == "redis" and "REDIS_SENTINELS" not in settings:
                 env["FLASK_REDIS_URL"] = (redis or self.redis()).url
             server = launch.gunicorn(
                 env={**env, "SESSIONLAB_INSTANCE_PATH": str(self.instance_path(key))},

@@ -74,6 +74,8 @@ class Tally:
     errors: int = 0
     leaks: int = 0
     lost_sessions: int = 0
+    # Reads that found the visitor's own session without a change the site had acknowledged.
+    lost_changes: int = 0
     fresh_sessions: int = 0
     refused_forms: int = 0
     # Changes sent from two tabs at once, and those the site lost (undone by the other tab's).
@@ -122,6 +124,20 @@ class Faults:
     sessions_reset: bool = False
     # Whether visitors now send their cart changes from two tabs at once.
     two_tabs: bool = False
+    # When the last fault began (time.monotonic()), and when the first form sent after it
+    # was answered as done: how long the fault kept visitors from changing their sessions.
+    began_at: float = 0.0
+    first_write_at: float | None = None
+
+    def begin(self):
+        """A fault begins now."""
+        self.began_at = time.monotonic()
+        self.first_write_at = None
+
+    def wrote(self, sent_at):
+        """A form sent at sent_at was answered as done, now."""
+        if self.first_write_at is None and sent_at > self.began_at:
+            self.first_write_at = time.monotonic()
 
 
 FAULTS = Faults()
@@ -150,7 +166,7 @@ DEADLINES = Deadlines()
 def report(environment, **kwargs):
     """When Locust runs this file itself: print what visitors saw; fail on any problem."""
     print("visitors saw:", TALLY.counts(), *TALLY.notes, sep="\n  ")
-    if TALLY.errors or TALLY.leaks or TALLY.lost_sessions:
+    if TALLY.errors or TALLY.leaks or TALLY.lost_sessions or TALLY.lost_changes:
         environment.process_exit_code = 1
 
 
@@ -239,13 +255,15 @@ class Visitor(HttpUser):
 
         None if it never gets a real answer. Re-sending a form is safe here: on the cookie
         store its effect lives only in the cookie of a response that never arrived; a 503
-        means the store kept nothing; and once settled, a visitor sends only forms that
+        means the store kept nothing (or, behind Sentinel, that no replica confirmed what
+        it kept); and once settled, a visitor sends only forms that
         set a value (a cart line's quantity), so one that a server store saved before its
         answer was lost changes nothing the second time. An expected status (a bad
         input's 4xx) counts as a success in Locust's statistics.
         """
         deadline = time.monotonic() + UNREACHABLE_SECONDS
         while True:
+            self.sent_at = time.monotonic()
             with self.client.request(
                 method,
                 path,
@@ -299,6 +317,7 @@ class Visitor(HttpUser):
         if response is None:
             return False
         if response.status_code == 302 and response.headers["Location"] == location:
+            FAULTS.wrote(self.sent_at)
             return True
         if response.status_code == 400 and self.token_key_drops < FAULTS.key_drops_begun:
             # A form loaded before the key changed, sent after it: the visitor reloads the
@@ -337,10 +356,16 @@ class Visitor(HttpUser):
         )
 
     def judge(self, seen, own, empty):
-        """Compare what the site showed with this visitor's own data; 'own', 'reset' or 'leak'."""
+        """Compare what the site showed with this visitor's own data; 'own', 'lost' (its own
+        session without a change it was answered), 'reset' or 'leak'."""
         if seen == own:
             self.recover(FAULTS.phases_over)
             return "own"
+        if seen["email"] == own["email"]:
+            TALLY.lost_changes += 1
+            TALLY.note(f"{self.mine['email']} saw {seen}, not {own}: a change was lost")
+            self.start_over()
+            return "lost"
         if not empty:
             TALLY.leaks += 1
             TALLY.note(f"{self.mine['email']} saw {seen}, not its own {own}")

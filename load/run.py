@@ -1,12 +1,13 @@
 """Load with an isolation check and faults: python -m load.run [--store redis] --users 200
 
 Serves Session Lab with gunicorn on 127.0.0.1 (on the redis store, with a Redis of its
-own), lets Locust visitors settle their own sessions, then runs bounded phases of reading
-them back, each begun by a fault: a worker killed (again while every visitor sends its
-cart changes from two tabs at once), the server restarted, Redis restarted and Redis down
-for a while, the key rotated (with a fallback too, on the cookie store).
-Last, the server restarts with an absolute lifetime of a few seconds, and every visitor
-signs in again and reads its session until it ends.
+own; on redis-sentinel, with a master, two replicas and three Sentinels of its own), lets
+Locust visitors settle their own sessions, then runs bounded phases of reading them back,
+each begun by a fault: a worker killed (again while every visitor sends its cart changes
+from two tabs at once), the server restarted, Redis restarted and Redis down for a while,
+the key rotated (with a fallback too, on the cookie store); behind Sentinel, the master
+killed. Last (but behind Sentinel), the server restarts with an absolute lifetime of a few
+seconds, and every visitor signs in again and reads its session until it ends.
 Prints the figures and exits with 1 unless nothing was lost, leaked or shown as an error,
 every visitor recovered from every fault, no change sent from two tabs at once was lost
 (the cookie store's known limit aside), and every session ended at its absolute
@@ -30,13 +31,13 @@ from urllib.parse import urlsplit
 import psutil
 
 from load.locustfile import DEADLINES, FAULTS, LATE_SECONDS, TALLY, Visitor
-from sessionlab import launch
+from sessionlab import launch, sentinel_rig
 
 MAX_PHASE_SECONDS = 30
 WORKERS = 2
 # Visitors started per second; Locust warns that more can overwhelm it.
 SPAWN_RATE = 100
-STORES = ("cookie", "redis")
+STORES = ("cookie", "redis", "redis-sentinel")
 # How long Redis stays down in the outage phase: a few seconds, as a crash or a failover.
 STORE_OUTAGE_SECONDS = 3
 # The absolute lifetime of the last phase: a few seconds, so that every session reaches it
@@ -53,18 +54,24 @@ class Site:
     """Session Lab under gunicorn, which can be restarted on the same port with new settings.
 
     On the redis store it has a Redis of its own, with an append-only file so that its
-    sessions outlive a restart of Redis; it runs until close(), across site restarts.
+    sessions outlive a restart of Redis; on redis-sentinel, a rig of its own (see
+    sessionlab.sentinel_rig). Either runs until close(), across site restarts.
     """
 
     def __init__(self, store):
         self.store = store
         self.env = {"FLASK_SECRET_KEY": new_key(), "FLASK_SESSION_TYPE": store}
-        self.redis = None
+        self.redis = self.rig = None
         self.stack = ExitStack()
         with ExitStack() as outer:  # Redis stops again if gunicorn cannot start
             if store == "redis":
                 self.redis = outer.enter_context(launch.redis_server(persistent=True))
                 self.env["FLASK_REDIS_URL"] = self.redis.url
+            if store == "redis-sentinel":
+                self.rig = outer.enter_context(sentinel_rig.sentinel_rig())
+                settings = self.rig.settings()
+                self.env["FLASK_SESSION_TYPE"] = settings["SESSION_TYPE"]
+                self.env["FLASK_REDIS_SENTINELS"] = json.dumps(settings["REDIS_SENTINELS"])
             self.start()
             self.outer = outer.pop_all()
 
@@ -154,6 +161,17 @@ def take_redis_down(site):
     return True
 
 
+def kill_the_master(site):
+    """SIGKILL the Redis master, as a crash would; the sentinels promote a replica.
+
+    The fault begins at the kill, not as the rig looks the master up: a form answered in
+    between was written before it.
+    """
+    site.rig.kill_master()
+    FAULTS.begin()
+    return True
+
+
 def shorten_absolute_lifetime(site):
     """Once every visitor has paused, restart with an absolute lifetime of a few seconds.
 
@@ -228,6 +246,15 @@ PHASES = {
         ),
         DEADLINE_PHASE,
     ),
+    "redis-sentinel": (
+        Phase("steady load"),
+        Phase(
+            "Sentinel master killed with SIGKILL",
+            kill_the_master,
+            store_down=True,
+            note="503 pages until a replica takes over; every answered change must survive",
+        ),
+    ),
 }
 
 
@@ -237,6 +264,10 @@ LEFT_OUT = {
         "key rotated, old key as fallback: sessions do not depend on the key here (it signs "
         "only form tokens), the rotation without fallback shows them kept, and "
         "tests/test_security.py shows old forms accepted with a fallback on every store"
+    ],
+    "redis-sentinel": [
+        "every phase of the redis store but the steady load: behind Sentinel the site and "
+        "its sessions are the same; what differs is losing the master"
     ],
 }
 
@@ -249,6 +280,7 @@ def as_expected(phase, figures, users, store):
     """Whether a phase saw only what its fault allows, and every visitor recovered from it."""
     return (
         figures["errors"] == figures["leaks"] == figures["lost_sessions"] == 0
+        and figures["lost_changes"] == 0
         and figures["recovered"] == users
         and (phase.store_down or figures["unavailable"] == 0)
         and figures["fresh_sessions"] == (users if phase.resets_sessions else 0)
@@ -269,6 +301,7 @@ def run_phase(phase, site, users, seconds):
     FAULTS.two_tabs = phase.two_tabs
     before = TALLY.counts()
     started = time.monotonic()
+    FAULTS.begin()
     FAULTS.phases_begun += 1
     worked = phase.fault(site) if phase.fault else True
     FAULTS.phases_over += 1
@@ -277,10 +310,13 @@ def run_phase(phase, site, users, seconds):
         time.sleep(seconds)
     wait_until(lambda: TALLY.recovered - before["recovered"] == users)
     figures = difference(TALLY.counts(), before)
+    wrote, began = FAULTS.first_write_at, FAULTS.began_at
     return {
         "phase": phase.name,
         "note": phase.note,
         "seconds": round(time.monotonic() - started, 1),
+        # How long the fault kept visitors from changing their sessions.
+        "first_write_seconds": None if wrote is None else round(wrote - began, 2),
         "fault": phase.fault is not None,
         "store_down": phase.store_down,
         "ends_sessions": phase.ends_sessions,
@@ -366,6 +402,7 @@ def passed(figures):
     return (
         figures["settled"] == figures["users"]
         and figures["errors"] == figures["leaks"] == figures["lost_sessions"] == 0
+        and figures["lost_changes"] == 0
         and all(phase["survived"] for phase in figures["phases"])
     )
 
@@ -375,6 +412,7 @@ def phase_line(phase, users):
     line = (
         f"  {phase['phase']:<34} {phase['seconds']:>5} s  reads {phase['reads']:>6}  "
         f"errors {phase['errors']}  leaks {phase['leaks']}  lost {phase['lost_sessions']}  "
+        f"lost changes {phase['lost_changes']}  "
         f"503s {phase['unavailable']}  fresh {phase['fresh_sessions']}  "
         f"refused forms {phase['refused_forms']}  re-sent {phase['retries']}  "
         f"recovered {phase['recovered']}/{users}  "
@@ -384,6 +422,10 @@ def phase_line(phase, users):
         line += (
             f"\n      changes sent from two tabs at once {phase['two_tab_changes']}, "
             f"lost updates {phase['lost_updates']}"
+        )
+    if phase["store_down"] and phase["first_write_seconds"] is not None:
+        line += (
+            f"\n      first change written {phase['first_write_seconds']} s after the fault began"
         )
     return line + (f"\n      ({phase['note']})" if phase["note"] else "")
 
@@ -395,7 +437,9 @@ def report(figures):
         f"requests {figures['requests']}, reads checked {figures['reads']}, "
         f"bad inputs tried {figures['bad_inputs']}",
         f"errors {figures['errors']}, leaks {figures['leaks']}, "
-        f"sessions lost {figures['lost_sessions']}, lost updates {figures['lost_updates']}, "
+        f"sessions lost {figures['lost_sessions']}, "
+        f"answered changes lost {figures['lost_changes']}, "
+        f"lost updates (two tabs at once) {figures['lost_updates']}, "
         f"faults survived {figures['faults_survived']} of {figures['faults']}, "
         f"in {figures['seconds']} s",
         f"fresh sessions {figures['fresh_sessions']}, "

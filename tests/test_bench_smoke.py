@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ADD = "POST /cart/add"
 ADD_ON_REDIS = "POST /cart/add, redis store"
+ADD_BEHIND_SENTINEL = "POST /cart/add, sentinel store"
 BARE_ADD = "POST /cart/add, bare Flask"
 UNLOCKED_ADD = "POST /cart/add, redis store, no locking"
 
@@ -27,7 +28,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
-    """One tiny run of the POST case (both stores, bare Flask): writes, Redis, fresh visitors."""
+    """One tiny run of the POST case (every store, bare Flask): writes, Redis, Sentinel, fresh
+    visitors."""
     out = tmp_path_factory.mktemp("bench")
     completed = subprocess.run(
         [
@@ -53,7 +55,7 @@ def test_tiny_benchmark_writes_its_table_and_chart(tiny_run):
     printed, out = tiny_run
     table = (out / "results.md").read_text()
     assert "Load generator: wrk" in table
-    for name in ("ceiling", "peer /get_email", ADD, ADD_ON_REDIS, BARE_ADD):
+    for name in ("ceiling", "peer /get_email", ADD, ADD_ON_REDIS, ADD_BEHIND_SENTINEL, BARE_ADD):
         assert row(table, name)
     *_, to_cookie, redis_cpu, _targets = row(table, ADD_ON_REDIS)
     assert to_cookie.endswith("×")
@@ -69,7 +71,7 @@ def test_every_add_to_cart_is_a_new_visitor_and_succeeds(tiny_run):
     _printed, out = tiny_run
     results = json.loads((out / "results.json").read_text())["results"]
     adds = {result["case"]["name"]: result for result in results if result["case"]["form"]}
-    assert set(adds) == {ADD, ADD_ON_REDIS, BARE_ADD, UNLOCKED_ADD}
+    assert set(adds) == {ADD, ADD_ON_REDIS, ADD_BEHIND_SENTINEL, BARE_ADD, UNLOCKED_ADD}
     for result in adds.values():
         assert result["errors"] == 0  # over the whole run
         assert result["measurement"]["visitors_used"] >= result["measurement"]["requests"]

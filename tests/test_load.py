@@ -1,8 +1,9 @@
 """The short form of the load test (see load/run.py): every fault, on the cookie store and on Redis,
-changes sent from two tabs at once, and every session ending at a short absolute deadline.
+changes sent from two tabs at once, and every session ending at a short absolute deadline;
+behind Sentinel, the master killed.
 
-The redis run has fewer visitors and shorter phases: what it adds is its faults (restarts of
-the site and of Redis, an outage), whose cost is time, not visitors.
+The redis runs have fewer visitors and shorter phases: what they add is their faults (restarts
+of the site and of Redis, an outage, a failover), whose cost is time, not visitors.
 """
 
 import functools
@@ -17,10 +18,17 @@ import pytest
 pytestmark = pytest.mark.xdist_group("load")
 
 ROOT = Path(__file__).resolve().parent.parent
-SHORT_FORMS = {"cookie": {"users": 200, "seconds": 3}, "redis": {"users": 50, "seconds": 2}}
+SHORT_FORMS = {
+    "cookie": {"users": 200, "seconds": 3},
+    "redis": {"users": 50, "seconds": 2},
+    "redis-sentinel": {"users": 50, "seconds": 2},
+}
 REDIS_OUTAGE = "Redis down for 3 s"
 # Every visitor sends its cart changes from two tabs at once, and a worker is killed meanwhile.
 TWO_TABS = "two tabs at once, a worker killed"
+MASTER_KILLED = "Sentinel master killed with SIGKILL"
+# Seconds from the kill to the first change written: the sentinels' failover, about 2 s.
+FAILOVER_BOUND = 10
 # The last phase on both stores: the server restarted with an absolute lifetime of 4 s.
 DEADLINE_PHASE = "absolute lifetime of 4 s"
 FAULTS = {
@@ -41,7 +49,10 @@ FAULTS = {
         "key rotated without fallback",
         DEADLINE_PHASE,
     ],
+    "redis-sentinel": [MASTER_KILLED],
 }
+# The stores whose runs rotate the key and end every session at its deadline.
+FULL_RUNS = ["cookie", "redis"]
 EVERY_FAULT = [(store_name, fault) for store_name, faults in FAULTS.items() for fault in faults]
 
 
@@ -90,6 +101,10 @@ def test_no_visitor_sees_another_visitors_data(figures):
     assert figures["leaks"] == 0, figures["notes"]
 
 
+def test_no_answered_change_is_lost(figures):
+    assert figures["lost_changes"] == 0, figures["notes"]
+
+
 def test_bad_inputs_under_load_get_their_4xx(figures):
     assert figures["bad_inputs"] > 0
     assert figures["errors"] == 0, figures["notes"]
@@ -108,8 +123,9 @@ def test_every_visitor_recovers_from_the_fault(run_on, store_name, fault):
     assert phase(figures, fault)["recovered"] == figures["users"]
 
 
-def test_forms_loaded_before_a_rotation_without_fallback_are_refused(figures):
-    assert phase(figures, "key rotated without fallback")["refused_forms"] > 0
+@pytest.mark.parametrize("store_name", FULL_RUNS)
+def test_forms_loaded_before_a_rotation_without_fallback_are_refused(run_on, store_name):
+    assert phase(run_on(store_name), "key rotated without fallback")["refused_forms"] > 0
 
 
 def test_rotation_without_fallback_gives_every_cookie_visitor_a_fresh_session(run_on):
@@ -124,6 +140,16 @@ def test_redis_sessions_outlive_a_key_rotation_without_fallback(run_on):
 
 def test_redis_outage_is_shown_as_503_pages(run_on):
     assert phase(run_on("redis"), REDIS_OUTAGE)["unavailable"] > 0
+
+
+def test_killing_the_sentinel_master_is_shown_as_503_pages(run_on):
+    assert phase(run_on("redis-sentinel"), MASTER_KILLED)["unavailable"] > 0
+
+
+def test_changes_are_written_again_seconds_after_the_master_is_killed(run_on):
+    seconds = phase(run_on("redis-sentinel"), MASTER_KILLED)["first_write_seconds"]
+    assert seconds is not None
+    assert seconds < FAILOVER_BOUND
 
 
 def test_no_503_page_unless_the_session_store_is_down(figures):
@@ -145,13 +171,19 @@ def test_changes_lost_on_the_cookie_store_are_its_known_limit_not_errors(run_on)
     assert figures["errors"] == 0, figures["notes"]
 
 
-def test_every_session_ends_at_its_absolute_deadline(figures):
+@pytest.mark.parametrize("store_name", FULL_RUNS)
+def test_every_session_ends_at_its_absolute_deadline(run_on, store_name):
+    figures = run_on(store_name)
     assert phase(figures, DEADLINE_PHASE)["ended_on_time"] == figures["users"], figures["notes"]
 
 
-def test_no_session_ends_before_its_absolute_deadline(figures):
+@pytest.mark.parametrize("store_name", FULL_RUNS)
+def test_no_session_ends_before_its_absolute_deadline(run_on, store_name):
+    figures = run_on(store_name)
     assert phase(figures, DEADLINE_PHASE)["ended_early"] == 0, figures["notes"]
 
 
-def test_no_session_outlives_its_absolute_deadline_by_more_than_a_second(figures):
+@pytest.mark.parametrize("store_name", FULL_RUNS)
+def test_no_session_outlives_its_absolute_deadline_by_more_than_a_second(run_on, store_name):
+    figures = run_on(store_name)
     assert phase(figures, DEADLINE_PHASE)["ended_late"] == 0, figures["notes"]

@@ -25,7 +25,13 @@ DEFAULTS = {
     # Where sessions live: "cookie" (Flask's signed cookie), "redis" or "cachelib"
     # (Flask-Session's stores; see stores.py).
     "SESSION_TYPE": "cookie",
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    # The "redis" store's Redis: REDIS_URL (None: stores.REDIS_URL), or the master that the
+    # Sentinels at REDIS_SENTINELS ("host:port" strings) know as REDIS_SENTINEL_MASTER.
+    "REDIS_URL": None,
+    "REDIS_SENTINELS": [],
+    "REDIS_SENTINEL_MASTER": "sessionlab",
+    # Behind Sentinel, seconds a session write waits for a replica to have it (see sentinel.py).
+    "REDIS_REPLICA_TIMEOUT": 0.5,
     # As with Flask's cookie, a session outlives the browser only when asked to.
     "SESSION_PERMANENT": False,
     # A server-side record holds at most this many bytes (the cookie's bound is MAX_COOKIE_SIZE).

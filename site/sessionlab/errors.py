@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from . import locks, stores
+from . import locks, sentinel, stores
 
 MESSAGES = {
     400: _l("The request could not be understood. Nothing in your session was changed."),
@@ -25,6 +25,11 @@ MESSAGES = {
 BUSY_MESSAGE = _l(
     "Another request from your session is still being handled, and this one stopped waiting "
     "for it: nothing was changed. Please try again in a moment."
+)
+# The 503 when no replica confirmed a session write in time: the master holds the change.
+UNCONFIRMED_MESSAGE = _l(
+    "The session store could not confirm in time that your change is safely copied, so this "
+    "page cannot be shown. The change may still have been kept. Please try again in a moment."
 )
 # Seconds a client is asked to wait before trying again when the session store is down.
 RETRY_AFTER = 5
@@ -58,7 +63,10 @@ def handle_session_busy(error):
 
 
 def handle_server_error(error):
-    """A 500, or a 503 when the session store stopped answering during the request."""
+    """A 500, or a 503 when the session store stopped answering during the request (or
+    could not confirm that a replica has the change it wrote)."""
+    if isinstance(error.original_exception, sentinel.NotReplicated):
+        return service_unavailable(UNCONFIRMED_MESSAGE)
     if stores.unreachable(error.original_exception):
         return handle_http_error(ServiceUnavailable())
     return handle_http_error(error)

@@ -139,9 +139,12 @@ def gunicorn(env=None, workers=2, app=None, port=None, log_path=None, args=(), c
 
 
 class RedisServer:
-    """Debian's redis-server on a free loopback port, its data in folder; stop() and start()."""
+    """Debian's redis-server on a free loopback port, its data in folder; stop() and start().
 
-    def __init__(self, folder, persistent=False):
+    args are more of redis-server's options (a replica's --replicaof).
+    """
+
+    def __init__(self, folder, persistent=False, args=()):
         self.folder = Path(folder)
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
@@ -150,6 +153,7 @@ class RedisServer:
             "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
             "--dir", str(self.folder), "--save", "",
             "--appendonly", "yes" if persistent else "no",
+            *args,
         ]  # fmt: skip
         self.process = None
 

@@ -21,8 +21,10 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
-from . import clocks, cookie, locks
+from . import clocks, cookie, locks, sentinel
 
+# The Redis of the redis store when neither REDIS_URL nor REDIS_SENTINELS is set.
+REDIS_URL = "redis://127.0.0.1:6379/0"
 # Seconds to wait for Redis: a dead store is noticed in about a second, not a minute.
 REDIS_TIMEOUT = 0.5
 # One retry, at once: a pooled connection that a Redis restart closed is reopened.
@@ -159,11 +161,15 @@ class ServerStore:
     def init_app(self, app):
         self.configure(app)
         Session(app)
+        self.adapt(app)
         app.session_interface.should_set_storage = should_write_record
         within_the_absolute_deadline(app.session_interface, self.refresh_expiry)
         interface = locks.init_app(app, app.session_interface, self.session_locks)
         app.session_interface = OutageAware(interface, self.errors)
         app.before_request(refuse_while_store_down)
+
+    def adapt(self, app):
+        """Change how Flask-Session's interface writes records, where the store needs it."""
 
     def renew_id(self, session):
         """Issue a new session id and delete the record under the old one."""
@@ -211,16 +217,34 @@ class RedisStore(ServerStore):
     errors = (RedisError,)
 
     def configure(self, app):
-        app.config["SESSION_REDIS"] = Redis.from_url(
-            app.config["REDIS_URL"],
-            socket_connect_timeout=REDIS_TIMEOUT,
-            socket_timeout=REDIS_TIMEOUT,
-            retry=REDIS_RETRY,
-        )
+        """A client of REDIS_URL's Redis, or of the master REDIS_SENTINELS name; not both."""
+        config = app.config
+        options = {
+            "socket_connect_timeout": REDIS_TIMEOUT,
+            "socket_timeout": REDIS_TIMEOUT,
+            "retry": REDIS_RETRY,
+        }
+        if config["REDIS_SENTINELS"] and config["REDIS_URL"]:
+            raise RuntimeError(
+                "FLASK_REDIS_URL and FLASK_REDIS_SENTINELS are both set; set one: the Redis "
+                "to use, or the Sentinels that name its master."
+            )
+        if config["REDIS_SENTINELS"]:
+            config["SESSION_REDIS"] = sentinel.master_client(config, **options)
+        else:
+            config["SESSION_REDIS"] = Redis.from_url(config["REDIS_URL"] or REDIS_URL, **options)
+
+    def adapt(self, app):
+        """Behind Sentinel, each write waits for a replica."""
+        if app.config["REDIS_SENTINELS"]:
+            sentinel.wait_for_a_replica(app.session_interface)
 
     def location(self):
         """The Redis address, without any password the URL holds."""
-        options = current_app.session_interface.client.connection_pool.connection_kwargs
+        client = current_app.session_interface.client
+        if current_app.config["REDIS_SENTINELS"]:
+            return sentinel.location(client)
+        options = client.connection_pool.connection_kwargs
         if "path" in options:
             return f"unix:{options['path']} db {options.get('db', 0)}"
         return f"{options['host']}:{options['port']} db {options.get('db', 0)}"
