@@ -227,12 +227,12 @@ def test_permanent_id_cookie_expires_with_the_record(app, visitor, refresh):
 
 
 @server_stores
-def test_permanent_record_is_written_again_on_every_request(app, visitor):
+def test_permanent_record_gets_a_new_expiry_on_every_request(app, visitor):
     start(visitor, permanent=True)
     page = visitor.client.get("/session").get_data(as_text=True)
     assert re.fullmatch(
-        r"until 60 seconds after your last request: every request, this one included, writes"
-        rf" the record again \(before this one, it had [{AGED - 1}{AGED}] seconds left\)\.",
+        r"until 60 seconds after your last request: every request, this one included, gives"
+        rf" the record a new expiry \(before this one, it had [{AGED - 1}{AGED}] seconds left\)\.",
         sentence(page, "expires-at"),
     )
     assert renewed(seconds_left(app, visitor))
