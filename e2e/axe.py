@@ -17,8 +17,9 @@ def load_in_every_page(context):
     context.add_init_script(AXE_SCRIPT)
 
 
-def check(page, rules=None):
-    """axe-core's violations on the page as it is now (only those rules, if given), as text."""
+def check(page, rules=None, skip=()):
+    """axe-core's violations on the page as it is now (only those rules, if given; not
+    those in skip), as text."""
     # Loaded once per document, where load_in_every_page has not: parsing the script costs
     # as much as a run.
     if not page.evaluate("typeof axe === 'object'"):
@@ -26,5 +27,7 @@ def check(page, rules=None):
     options = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = {"type": "rule", "values": rules}
+    if skip:
+        options["rules"] = {rule: {"enabled": False} for rule in skip}
     results = AxeResults(page.evaluate("options => axe.run(document, options)", options))
     return results.generate_report() if results.violations_count else ""
