@@ -173,6 +173,7 @@ def behind_sentinel(case):
         store="redis-sentinel",
         twin=case.name,
         min_twin=None,
+        min_unlocked=None,
     )
 
 
