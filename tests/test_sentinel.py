@@ -79,8 +79,8 @@ def failover(app, rig):
     visitors = [new_visitor(app, number) for number in range(1, VISITORS + 1)]
     killed = rig.kill_master()
     during = add_a_mug(visitors[0])
-    master = rig.wait_for_failover(killed)
-    return SimpleNamespace(visitors=visitors, during=during, master=master)
+    rig.wait_for_failover(killed)
+    return SimpleNamespace(visitors=visitors, during=during, killed=killed)
 
 
 def location(visitor):
@@ -137,5 +137,8 @@ def test_writes_succeed_after_the_failover_with_no_restart(failover):
     assert visitor.session()["cart"] == {"mug": VISITORS + 1}
 
 
-def test_inspector_names_the_new_master_after_the_failover(failover):
-    assert location(failover.visitors[0]).endswith(f"127.0.0.1:{failover.master.port} db 0")
+def test_inspector_names_the_new_master_after_the_failover(failover, rig):
+    # The master the sentinels name now: on a busy machine they may have failed over again.
+    master = rig.master()
+    assert master.port != failover.killed.port
+    assert location(failover.visitors[0]).endswith(f"127.0.0.1:{master.port} db 0")
