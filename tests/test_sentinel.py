@@ -4,12 +4,14 @@ the site follows the replica that takes over, with no restart.
 One rig (sessionlab.sentinel_rig) and one failover for the whole module.
 """
 
+import inspect
 import signal
 from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
 from conftest import SECRET_KEY, Visitor
+from flask_session.redis import RedisSessionInterface
 
 from sessionlab import create_app
 from sessionlab.sentinel_rig import sentinel_rig
@@ -142,3 +144,12 @@ def test_inspector_names_the_new_master_after_the_failover(failover, rig):
     master = rig.master()
     assert master.port != failover.killed.port
     assert location(failover.visitors[0]).endswith(f"127.0.0.1:{master.port} db 0")
+
+
+def test_flask_session_private_delete_is_as_sentinel_py_expects():
+    """sentinel.py replaces the private _delete_session so that deletes wait for a replica:
+    this fails, saying why, if Flask-Session stops deleting records through it."""
+    parameters = list(inspect.signature(RedisSessionInterface._delete_session).parameters)
+    assert parameters == ["self", "store_id"]
+    for method in (RedisSessionInterface.save_session, RedisSessionInterface.regenerate):
+        assert "self._delete_session(" in inspect.getsource(method)
