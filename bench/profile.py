@@ -102,14 +102,17 @@ def main(argv=None):
     # Every batch, the first request and the profile each take new visitors.
     visitors_needed = options.requests * (BATCHES + 1) + 1
     with ExitStack() as stack:
-        redis = redis_store.start(stack, measured)
+        backends = redis_store.start(stack, measured)
         makers = {
-            store: SessionMaker(secret_key, redis_store.settings(store, redis))
-            for store in dict.fromkeys(case.store for case in measured)
+            (store, locking): SessionMaker(
+                secret_key, {**backends.settings(store), "SESSION_LOCKING": locking}
+            )
+            for store, locking in dict.fromkeys((case.store, case.locking) for case in measured)
         }
         cart_costs = {}
         for case in measured:
-            make_request = request_maker(case, apps, makers[case.store], visitors_needed)
+            maker = makers[case.store, case.locking]
+            make_request = request_maker(case, apps, maker, visitors_needed)
             ms = cpu_ms(make_request, options.requests)
             print(f"{case.name:32} {ms:7.3f} ms", flush=True)
             if cases.cart_lines(case):
