@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import pytest
 from conftest import CSRF_FIELD, SECRET_KEY, Visitor
 from flask import request_started
+from redis import Redis
 
 from sessionlab import create_app, launch, locks, stores
 from sessionlab.catalog import PRODUCTS
@@ -163,6 +164,36 @@ def test_a_request_without_a_session_cookie_takes_no_lock(app, client):
     # The page's form creates a session with its token: one SET, the record's.
     assert client.get("/set_email").status_code == 200
     assert lock_commands(app) == before + 1
+
+
+def commands_sent(app, redis, request):
+    """The commands that reached the session's Redis while request() ran, in order, without
+    those that scripts ran: one per round trip."""
+    end = "end of the request"
+    sent = []
+    # On a connection of its own: the site's are open already, and none is opened meanwhile.
+    with Redis.from_url(redis.url, socket_timeout=5).monitor() as monitor:
+        request()
+        app.session_interface.client.echo(end)
+        # Each wait is bounded by the socket timeout.
+        while (command := monitor.next_command())["command"] != f"ECHO {end}":
+            if command["client_type"] != "lua":
+                sent.append(command["command"].split()[0])
+    return sent
+
+
+@redis_only
+def test_a_locked_write_costs_redis_as_many_round_trips_as_an_unlocked_one(app, redis, visitor):
+    """Two scripts: one takes the lock and reads the record, one writes the record and
+    releases the lock. Fails too if Flask-Session stops reading and writing records
+    through the private methods that locks.py replaces."""
+    signed_in(visitor)
+    token = visitor.token()
+    form = {"csrf_token": token, "product_id": "mug"}
+    assert commands_sent(app, redis, lambda: visitor.client.post("/cart/add", data=form)) == [
+        "EVAL",
+        "EVAL",
+    ]
 
 
 def change_record(sid):

@@ -235,9 +235,15 @@ class RedisStore(ServerStore):
             config["SESSION_REDIS"] = Redis.from_url(config["REDIS_URL"] or REDIS_URL, **options)
 
     def adapt(self, app):
-        """Behind Sentinel, each write waits for a replica."""
+        """A request holding the session's lock reads the record as it takes the lock; on one
+        Redis it also writes it as it releases the lock. Behind Sentinel, each write waits
+        for a replica instead, in a pipeline of its own, and the lock is released after."""
+        interface = app.session_interface
+        locks.read_with_the_lock(interface)
         if app.config["REDIS_SENTINELS"]:
-            sentinel.wait_for_a_replica(app.session_interface)
+            sentinel.wait_for_a_replica(interface)
+        else:
+            locks.write_releasing_the_lock(interface)
 
     def location(self):
         """The Redis address, without any password the URL holds."""
@@ -250,7 +256,9 @@ class RedisStore(ServerStore):
         return f"{options['host']}:{options['port']} db {options.get('db', 0)}"
 
     def session_locks(self, app):
-        return locks.RedisLocks(app.session_interface.client, app.config["SESSION_LOCK_LIFETIME"])
+        interface = app.session_interface
+        lifetime = app.config["SESSION_LOCK_LIFETIME"]
+        return locks.RedisLocks(interface.client, lifetime, interface.key_prefix)
 
     def refresh_expiry(self, ttl, session, store_id):
         """Push the record's expiry; a record deleted meanwhile stays deleted."""
