@@ -21,9 +21,9 @@ RESULTS = ROOT / "bench" / "results"
 
 
 # A case with fresh visitors gets enough of them for this many requests a second over
-# the whole run: well above the fastest write path measured here, without spending the
-# run making visitors. A faster case takes some visitors a second time, and its Targets
-# column says so.
+# the whole run (--visitor-rate): well above the fastest write path measured here, without
+# spending the run making visitors. A faster case takes some visitors a second time, and its
+# Targets column says so.
 VISITOR_RATE = 4000
 
 
@@ -71,7 +71,7 @@ def probe(case, send, cookie_header, body):
 def make_visitors(load, maker, token, settings, folder):
     """Write the visitors a case with fresh visitors takes one per request, for the whole run."""
     seconds = settings["warmup"] + settings["rounds"] * settings["seconds"]
-    load.visitor_count = VISITOR_RATE * seconds
+    load.visitor_count = settings["visitor_rate"] * seconds
     headers = visitor_pool(load.case, maker, token, load.visitor_count)
     slug = re.sub(r"\W+", "-", load.case.name).strip("-")
     load.visitors = Path(folder) / f"visitors-{slug}-{load.case.workers}.txt"
@@ -128,8 +128,9 @@ def server_env(secret_key, store, backends, locking):
 
 
 def start_servers(stack, selected, secret_key, backends, folder):
-    """One gunicorn per app, store, worker count and locking the cases need, all up at once."""
-    return {
+    """One gunicorn per app, store, worker count and locking the cases need, all up at once;
+    asked to stop at once at the end."""
+    servers = {
         (app, store, workers, locking): stack.enter_context(
             launch.gunicorn(
                 env=server_env(secret_key, store, backends, locking),
@@ -143,6 +144,8 @@ def start_servers(stack, selected, secret_key, backends, folder):
             (case.app, case.store, case.workers, case.locking) for case in selected
         )
     }
+    stack.callback(launch.stop_all, servers.values())
+    return servers
 
 
 def set_up(stack, selected, folder):
@@ -188,6 +191,12 @@ def parse_args(argv):
     parser.add_argument("--rounds", type=int, default=3, help="measurements per case")
     parser.add_argument("--warmup", type=int, default=2, help="warm-up before the first round")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--visitor-rate",
+        type=int,
+        default=VISITOR_RATE,
+        help="requests a second that a case with fresh visitors gets visitors for",
+    )
     parser.add_argument("--only", help="only the cases whose name holds this (plus baselines)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the results go")
     return parser.parse_args(argv)
@@ -200,7 +209,8 @@ def main(argv=None):
     if facts["load_generator"] is None:
         sys.exit("wrk is not installed: apt-get install wrk")
     settings = {
-        key: getattr(options, key) for key in ("seconds", "rounds", "warmup", "connections")
+        key: getattr(options, key)
+        for key in ("seconds", "rounds", "warmup", "connections", "visitor_rate")
     }
     selected = cases.select(options.only)
     if any(case.store != "cookie" for case in selected):

@@ -6,7 +6,7 @@ import urllib.request
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 
-from sessionlab.launch import gunicorn, redis_server, throwaway_certificate
+from sessionlab.launch import gunicorn, redis_server, stop_all, throwaway_certificate
 
 from .cookies import session_facts
 
@@ -97,13 +97,6 @@ def started(stores, lifetime, https=False, attacked=False):
             sites.append(replace(site, ca_path=str(certificate.ca_path) if certificate else None))
         stack.callback(stop_all, servers)
         yield sites
-
-
-def stop_all(servers):
-    """Ask every server to stop at once; leaving the stack then waits for each in turn."""
-    # One after the other, each would first wait for the one before it to stop.
-    for server in servers:
-        server.process.terminate()
 
 
 def attack_servers(start, env, certificate, https):

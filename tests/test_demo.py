@@ -1,5 +1,5 @@
 """Demo mode: two small headless runs (the story and the attacks on the cookie store alone;
-the story on cookie and redis), their reports checked."""
+the story on cookie and redis over HTTPS), their reports checked."""
 
 import re
 import subprocess
@@ -32,6 +32,7 @@ STEPS = 11
 STORES = ["cookie", "redis"]
 # A server store's session id: 32 random bytes, base64-encoded.
 ID_LENGTH = 43
+FLAG = re.compile(r'<span class="flag">((?:not )?Secure)</span>')
 
 
 class Report(HTMLParser):
@@ -116,9 +117,8 @@ class Report(HTMLParser):
         return next(word for word in self.personas[slug]["text"].split() if "@" in word)
 
 
-def run_demo(out, *options):
-    """Run the demo headless with a few personas and a short lifetime until it has written
-    its report; return what it printed and its exit code."""
+def start_demo(out, *options):
+    """Start the demo headless with a few personas and a short lifetime."""
     command = [
         sys.executable, "-m", "demo",
         "--personas", str(PERSONAS),
@@ -126,17 +126,40 @@ def run_demo(out, *options):
         "--out", str(out),
         *options,
     ]  # fmt: skip
-    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=240)
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    return subprocess.Popen(command, cwd=REPO, text=True, **pipes)
+
+
+def finished(process):
+    """What a demo run printed and its exit code, once it has written its report."""
+    stdout, stderr = process.communicate(timeout=240)
     # It exits with 1 when the run proves something unexpected, which tests below check.
-    assert "Report: " in result.stdout, result.stdout + result.stderr
-    return result.stdout, result.returncode
+    assert "Report: " in stdout, stdout + stderr
+    return stdout, process.returncode
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    """Run the demo once, headless, and return its output folder and printed progress."""
-    out = tmp_path_factory.mktemp("demo-report")
-    return out, *run_demo(out, "--preview", str(out / "preview.png"))
+def demos(tmp_path_factory):
+    """The module's two runs, started together, as each spends much of its time waiting for
+    sessions to expire: "single" and "stores", each its output folder and process."""
+    single = tmp_path_factory.mktemp("demo-report")
+    stores = tmp_path_factory.mktemp("demo-stores")
+    options = [option for store in STORES for option in ("--store", store)]
+    runs = {
+        "single": (single, start_demo(single, "--preview", str(single / "preview.png"))),
+        "stores": (stores, start_demo(stores, "--https", "--only", "story", *options)),
+    }
+    yield runs
+    for _, process in runs.values():
+        process.communicate(timeout=240)  # a run no test read, if any
+
+
+@pytest.fixture(scope="module")
+def run(demos):
+    """The demo on the cookie store alone, with the attacks and a preview: its output folder,
+    printed progress and exit code."""
+    out, process = demos["single"]
+    return out, *finished(process)
 
 
 @pytest.fixture(scope="module")
@@ -221,12 +244,11 @@ def test_preview_is_a_picture_of_the_report(run):
 
 
 @pytest.fixture(scope="module")
-def compared(tmp_path_factory):
-    """Run the demo's story once on the cookie and redis stores side by side; its folder and
-    output."""
-    out = tmp_path_factory.mktemp("demo-stores")
-    options = [option for store in STORES for option in ("--store", store)]
-    return out, *run_demo(out, "--only", "story", *options)
+def compared(demos):
+    """The demo's story on the cookie and redis stores side by side, over HTTPS: its output
+    folder, printed progress and exit code."""
+    out, process = demos["stores"]
+    return out, *finished(process)
 
 
 @pytest.fixture(scope="module")
@@ -307,6 +329,19 @@ def test_redis_data_is_shown_from_its_record_on_the_server(comparison):
 
 def test_the_redis_columns_say_where_its_records_live(comparison):
     assert re.search(r"127\.0\.0\.1:\d+ db 0", comparison.stores["redis"]["text"])
+
+
+def test_https_starts_each_site_on_https(compared):
+    _, printed, _ = compared
+    sites = r"cookie at https://127\.0\.0\.1:\d+, redis at https://127\.0\.0\.1:\d+;"
+    assert re.search(sites, printed)
+
+
+def test_every_cookie_in_the_https_report_is_secure(compared):
+    out, _, _ = compared
+    flags = FLAG.findall((out / "index.html").read_text())
+    assert flags
+    assert set(flags) == {"Secure"}
 
 
 def test_each_store_has_its_own_restart_and_expiry_figures(comparison):

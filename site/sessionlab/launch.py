@@ -138,6 +138,16 @@ def gunicorn(env=None, workers=2, app=None, port=None, log_path=None, args=(), c
             log_path.unlink(missing_ok=True)
 
 
+def stop_all(servers):
+    """Ask every server to stop at once; leaving their contexts then waits for each in turn.
+
+    One after the other, each gunicorn would first wait for the one before it to stop, most of
+    a second each.
+    """
+    for server in servers:
+        server.process.terminate()
+
+
 class RedisServer:
     """Debian's redis-server on a free loopback port, its data in folder; stop() and start().
 
