@@ -186,7 +186,7 @@ def commands_sent(app, redis, request):
 def test_a_locked_write_costs_redis_as_many_round_trips_as_an_unlocked_one(app, redis, visitor):
     """Two scripts: one takes the lock and reads the record, one writes the record and
     releases the lock. Fails too if Flask-Session stops reading and writing records
-    through the private methods that locks.py replaces."""
+    through the private methods that redis_locks.py replaces."""
     signed_in(visitor)
     token = visitor.token()
     form = {"csrf_token": token, "product_id": "mug"}

@@ -5,31 +5,20 @@ Flask-Session reads a session whole as a request starts and writes it whole as i
 with no locking (its issues 71 and 149): two requests of one visitor that overlap both
 read the same session, and the one that finishes last drops the other's change. Holding
 the session's lock, such requests run one after the other. Requests that only read take
-no lock, and wait for none.
+no lock, and wait for none. The locks themselves are the store's: redis_locks.py and
+file_locks.py.
 """
 
-import hashlib
-import os
-import secrets
-import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import NamedTuple
 
-from filelock import FileLock, Timeout
 from flask import current_app, g
-from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from . import clocks
 
 # Requests of these methods change the session only when their view says so (writes_session).
 READING_METHODS = {"GET", "HEAD", "OPTIONS"}
-# Outside Flask-Session's "session:" key prefix: whatever counts sessions counts no lock.
-REDIS_KEY_PREFIX = "session-lock:"
-# Seconds between a waiting request's tries: a lock is held for a few milliseconds.
-REDIS_RETRY_EVERY = 0.005
-LOCK_FILE_SUFFIX = ".lock"
 EXTENSION = "sessionlab.locks"
 
 
@@ -46,169 +35,6 @@ def writes_session(view):
     """Mark a view that changes the session even when asked with GET."""
     view.writes_session = True
     return view
-
-
-# The lock is a key holding a random token for as long as a request holds it, and expiring
-# after SESSION_LOCK_LIFETIME. Each script is one round trip, so that a locked write costs
-# Redis as many as an unlocked one (a GET and a SET); redis-py's Lock takes two more.
-# Take the lock and, if taken, read the record.
-TAKE_AND_READ = """
-if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then
-  return {1, redis.call("get", KEYS[2])}
-end
-return {0}
-"""
-# Release the lock, if it is still this request's: once expired, another may hold it.
-RELEASE = """
-if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end
-return 0
-"""
-# Write the record with its TTL, and release the lock as RELEASE does.
-WRITE_AND_RELEASE = """
-redis.call("set", KEYS[1], ARGV[1], "EX", ARGV[2])
-if redis.call("get", KEYS[2]) == ARGV[3] then return redis.call("del", KEYS[2]) end
-return 0
-"""
-
-
-@dataclass
-class RedisLock:
-    key: str
-    token: str
-    record_key: str
-    record: bytes | None = None  # the record, as read when the lock was taken
-    released: bool = False
-
-
-class RedisLocks:
-    """A Redis key per session: it expires after its lifetime, so a worker killed while
-    holding it blocks the session no longer than that."""
-
-    def __init__(self, client, lifetime, record_prefix):
-        self.client = client
-        self.lifetime = lifetime
-        self.lifetime_ms = round(lifetime * 1000)
-        self.record_prefix = record_prefix
-
-    def take(self, sid, wait):
-        """The session's lock, taken, with the record read; None when it stayed held by
-        another for wait seconds."""
-        lock = RedisLock(REDIS_KEY_PREFIX + sid, secrets.token_hex(16), self.record_prefix + sid)
-        give_up = time.monotonic() + wait
-        while True:
-            taken, *record = self.client.eval(
-                TAKE_AND_READ, 2, lock.key, lock.record_key, lock.token, self.lifetime_ms
-            )
-            if taken:
-                lock.record = record[0]
-                return lock
-            if time.monotonic() >= give_up:
-                return None
-            time.sleep(REDIS_RETRY_EVERY)
-
-    def release(self, lock):
-        if lock.released:
-            return
-        try:
-            still_held = self.client.eval(RELEASE, 1, lock.key, lock.token)
-        except RedisError as error:
-            # The lock expires by itself.
-            current_app.logger.error("Session lock not released: %s", error)
-            return
-        self.check_held(still_held)
-
-    def write_and_release(self, lock, store_id, record, ttl):
-        """SET the record for ttl seconds and release the lock, in one round trip."""
-        lock.released = True
-        still_held = self.client.eval(
-            WRITE_AND_RELEASE, 2, store_id, lock.key, record, ttl, lock.token
-        )
-        self.check_held(still_held)
-
-    def check_held(self, still_held):
-        if not still_held:
-            current_app.logger.warning(
-                "A request held its session lock past SESSION_LOCK_LIFETIME (%s s): a change "
-                "made at the same time by another request of that session may be lost.",
-                self.lifetime,
-            )
-
-
-def read_with_the_lock(interface):
-    """Flask-Session's Redis interface, reading the record as it was when the request took
-    the session's lock, in the same round trip.
-
-    _retrieve_session_data is Flask-Session's private API, as _upsert_session is in
-    stores.py (flask-session is pinned below 0.9; tests/test_locks.py fails if a locked
-    write stops costing Redis just the lock's scripts).
-    """
-    retrieve = interface._retrieve_session_data
-
-    def retrieve_as_read_with_the_lock(store_id):
-        lock = held_lock()
-        if lock is None or lock.record_key != store_id:
-            return retrieve(store_id)
-        return interface.serializer.decode(lock.record) if lock.record else None
-
-    interface._retrieve_session_data = retrieve_as_read_with_the_lock
-    return interface
-
-
-def write_releasing_the_lock(interface):
-    """Flask-Session's Redis interface, writing the record and releasing the session's lock
-    in one round trip, where the request holds it (private API, as read_with_the_lock)."""
-    upsert = interface._upsert_session
-
-    def upsert_releasing_the_lock(lifetime, session, store_id):
-        lock = held_lock()
-        if lock is None or lock.released:
-            return upsert(lifetime, session, store_id)
-        record = interface.serializer.encode(session)
-        ttl = int(lifetime.total_seconds())
-        current_app.extensions[EXTENSION].write_and_release(lock, store_id, record, ttl)
-
-    interface._upsert_session = upsert_releasing_the_lock
-    return interface
-
-
-class FileLocks:
-    """A lock file per session, held with flock: the kernel releases it when its process
-    dies, so a killed worker never blocks a session."""
-
-    def __init__(self, folder):
-        os.makedirs(folder, exist_ok=True)
-        self.folder = folder
-
-    def path(self, sid):
-        # The id comes from the cookie: hashed, it names a file in the folder and nowhere else.
-        name = hashlib.sha256(sid.encode()).hexdigest() + LOCK_FILE_SUFFIX
-        return os.path.join(self.folder, name)
-
-    def take(self, sid, wait):
-        """The session's lock, taken; None when it stayed held by another for wait seconds."""
-        lock = FileLock(self.path(sid), timeout=wait)
-        try:
-            lock.acquire()
-        except Timeout:
-            return None
-        return lock
-
-    def release(self, lock):
-        lock.release()
-
-
-def remove_lock_file(path):
-    """Delete a lock file, unless a request holds it.
-
-    Deleted while held, it would let the next request lock a new file while the holder
-    still holds the old one.
-    """
-    lock = FileLock(path, timeout=0)
-    try:
-        with lock:
-            os.remove(path)
-    except (Timeout, FileNotFoundError):
-        pass
 
 
 class Locking:

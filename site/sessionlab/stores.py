@@ -21,7 +21,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
-from . import clocks, cookie, locks, sentinel
+from . import clocks, cookie, file_locks, locks, redis_locks, sentinel
 
 # The Redis of the redis store when neither REDIS_URL nor REDIS_SENTINELS is set.
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -239,11 +239,11 @@ class RedisStore(ServerStore):
         Redis it also writes it as it releases the lock. Behind Sentinel, each write waits
         for a replica instead, in a pipeline of its own, and the lock is released after."""
         interface = app.session_interface
-        locks.read_with_the_lock(interface)
+        redis_locks.read_with_the_lock(interface)
         if app.config["REDIS_SENTINELS"]:
             sentinel.wait_for_a_replica(interface)
         else:
-            locks.write_releasing_the_lock(interface)
+            redis_locks.write_releasing_the_lock(interface)
 
     def location(self):
         """The Redis address, without any password the URL holds."""
@@ -258,7 +258,7 @@ class RedisStore(ServerStore):
     def session_locks(self, app):
         interface = app.session_interface
         lifetime = app.config["SESSION_LOCK_LIFETIME"]
-        return locks.RedisLocks(interface.client, lifetime, interface.key_prefix)
+        return redis_locks.RedisLocks(interface.client, lifetime, interface.key_prefix)
 
     def refresh_expiry(self, ttl, session, store_id):
         """Push the record's expiry; a record deleted meanwhile stays deleted."""
@@ -355,9 +355,9 @@ class CacheLibStore(ServerStore):
         if every and random.randrange(every) == 0:
             lifetime = current_app.permanent_session_lifetime.total_seconds()
             self.cache().delete_older_than(lifetime)
-            file_locks = current_app.extensions.get(locks.EXTENSION)
-            if file_locks:
-                delete_files_older_than(file_locks.folder, lifetime, locks.remove_lock_file)
+            session_locks = current_app.extensions.get(locks.EXTENSION)
+            if session_locks:
+                delete_files_older_than(session_locks.folder, lifetime, file_locks.remove_lock_file)
 
     def cache(self):
         return current_app.session_interface.cache
@@ -367,7 +367,7 @@ class CacheLibStore(ServerStore):
 
     def session_locks(self, app):
         # Beside the records' folder: cachelib must be the only user of its own.
-        return locks.FileLocks(f"{app.instance_path}/session-locks")
+        return file_locks.FileLocks(f"{app.instance_path}/session-locks")
 
     def refresh_expiry(self, ttl, session, store_id):
         """Write the record again with a new expiry, unless another request holds the
