@@ -74,6 +74,7 @@ class RedisLocks:
             time.sleep(RETRY_EVERY)
 
     def release(self, lock):
+        """Release the lock, unless the record's write released it already."""
         if lock.released:
             return
         try:
@@ -82,7 +83,7 @@ class RedisLocks:
             # The lock expires by itself.
             current_app.logger.error("Session lock not released: %s", error)
             return
-        self.check_held(still_held)
+        self.warn_if_lost(still_held)
 
     def write_and_release(self, lock, store_id, record, ttl):
         """SET the record for ttl seconds and release the lock, in one round trip."""
@@ -90,9 +91,10 @@ class RedisLocks:
         still_held = self.client.eval(
             WRITE_AND_RELEASE, 2, store_id, lock.key, record, ttl, lock.token
         )
-        self.check_held(still_held)
+        self.warn_if_lost(still_held)
 
-    def check_held(self, still_held):
+    def warn_if_lost(self, still_held):
+        """Log that the lock expired before its release, when still_held says so."""
         if not still_held:
             current_app.logger.warning(
                 "A request held its session lock past SESSION_LOCK_LIFETIME (%s s): a change "
