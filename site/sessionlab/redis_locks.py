@@ -30,12 +30,8 @@ RELEASE = """
 if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end
 return 0
 """
-# Write the record with its TTL, and release the lock as RELEASE does.
-WRITE_AND_RELEASE = """
-redis.call("set", KEYS[1], ARGV[1], "EX", ARGV[2])
-if redis.call("get", KEYS[2]) == ARGV[3] then return redis.call("del", KEYS[2]) end
-return 0
-"""
+# Write the record with its TTL, then release the lock as RELEASE does.
+WRITE_AND_RELEASE = 'redis.call("set", KEYS[2], ARGV[2], "EX", ARGV[3])' + RELEASE
 
 
 @dataclass
@@ -87,9 +83,10 @@ class RedisLocks:
 
     def write_and_release(self, lock, store_id, record, ttl):
         """SET the record for ttl seconds and release the lock, in one round trip."""
+        # Released or not, it is not released again: if the write failed, it expires.
         lock.released = True
         still_held = self.client.eval(
-            WRITE_AND_RELEASE, 2, store_id, lock.key, record, ttl, lock.token
+            WRITE_AND_RELEASE, 2, lock.key, store_id, lock.token, record, ttl
         )
         self.warn_if_lost(still_held)
 
