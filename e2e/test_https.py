@@ -76,6 +76,7 @@ def test_plain_http_on_another_port_receives_no_session_cookie(page, https_serve
     assert sent_session(page)["cookie"] is None
 
 
+@pytest.mark.one_store  # headers every response carries, whatever keeps the session
 def test_https_responses_carry_hsts_and_the_security_headers(page, https_server):
     """Strict-Transport-Security for a year with subdomains, and the headers of every response."""
     headers = page.goto(f"{on_named_host(https_server)}/").headers

@@ -1,4 +1,9 @@
-"""Language, currency and theme: the browser's defaults until the visitor chooses."""
+"""Language, currency and theme: the browser's defaults until the visitor chooses.
+
+That a saved choice is kept is the store's part, and test_preferences_survive_a_reload
+proves it on every store; how the browser's locale or dark mode shows, or a theme is drawn,
+is the same on any store (marker one_store).
+"""
 
 import re
 
@@ -13,7 +18,7 @@ LIGHT_BACKGROUND = "rgb(247, 247, 251)"
 
 
 def dark_system(test):
-    """Run test in a browser whose system is in dark mode."""
+    """Run test in a browser whose system is in dark mode (on one store)."""
     # Chromium takes dark mode from the context's color_scheme. Firefox over
     # WebDriver BiDi ignores that, so it gets a browser of its own, launched
     # with the preference (pytest-playwright's per-test launch options). One
@@ -21,6 +26,7 @@ def dark_system(test):
     # that browser and the usual one launches a browser again (seconds in Firefox).
     test = pytest.mark.browser_context_args(color_scheme="dark")(test)
     test = pytest.mark.xdist_group("dark-system")(test)
+    test = pytest.mark.one_store(test)
     return pytest.mark.parametrize(
         "browser_type_launch_args",
         [{"firefox_user_prefs": {"ui.systemUsesDarkTheme": 1}}],
@@ -29,6 +35,7 @@ def dark_system(test):
     )(test)
 
 
+@pytest.mark.one_store
 @pytest.mark.browser_context_args(locale="fr-FR")
 def test_french_browser_gets_french_by_default(page):
     """With no language chosen, the browser's French locale picks French pages."""
@@ -45,6 +52,7 @@ def test_chosen_language_overrides_the_browsers(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Einstellungen")
 
 
+@pytest.mark.one_store
 @pytest.mark.parametrize(
     ("locale", "price"),
     [
