@@ -28,8 +28,13 @@ USERS = [
 
 
 @pytest.fixture(scope="module")
-def user_states(shared_contexts):
-    """Each user's storage state once the three have set theirs up side by side (once a module)."""
+def users(shared_contexts):
+    """Three users at once, each in a context of their own with their own email, cart and
+    currency, set up side by side, each with a page on their cart (once a module).
+
+    The tests only read what the users hold: what their page shows, what their browser
+    sends, their cookies. So they share one set-up and stay independent of their order.
+    """
     with shared_contexts(len(USERS)) as contexts:
         # Interleaved, so that each step of one user comes between two of the others'.
         for context, user in zip(contexts, USERS, strict=True):
@@ -38,17 +43,10 @@ def user_states(shared_contexts):
             put_in_cart(context, user.product_id, user.quantity)
         for context, user in zip(contexts, USERS, strict=True):
             put_preferences(context, currency=user.currency)
-        return [context.storage_state() for context in contexts]
-
-
-@pytest.fixture
-def users(user_states, new_context):
-    """Three users at once, each in a context of their own, with their own email, cart, currency."""
-    # Fresh contexts holding the cookies the set-up left: each test starts from the same
-    # state whatever ran before it, and traces its own contexts like any other test. Each
-    # test opens the pages it needs.
-    contexts = [new_context(storage_state=state) for state in user_states]
-    return list(zip(contexts, USERS, strict=True))
+        yield [
+            (open_page(context, "/cart"), user)
+            for context, user in zip(contexts, USERS, strict=True)
+        ]
 
 
 def open_page(context, path):
@@ -60,8 +58,7 @@ def open_page(context, path):
 
 def test_each_user_sees_only_their_own_session(users):
     """Each user's cart page shows their own email, cart and currency, nobody else's."""
-    for context, user in users:
-        page = open_page(context, "/cart")
+    for page, user in users:
         expect(page.get_by_test_id("header-email")).to_have_text(f"Email: {user.email}")
         expect(page.locator("tbody").get_by_role("rowheader")).to_have_text([user.product])
         expect(page.get_by_test_id("cart-count")).to_have_text(str(user.quantity))
@@ -70,8 +67,8 @@ def test_each_user_sees_only_their_own_session(users):
 
 def test_server_receives_each_users_own_session(users):
     """What each browser sends decodes, on the server, to that user's data alone."""
-    for context, user in users:
-        data = sent_data(open_page(context, "/"))
+    for page, user in users:
+        data = sent_data(page)
         assert data["email"] == user.email
         assert data["cart"] == {user.product_id: user.quantity}
         assert data["currency"] == user.currency
@@ -79,7 +76,7 @@ def test_server_receives_each_users_own_session(users):
 
 def test_users_have_different_session_cookies(users):
     """No two users hold the same session cookie."""
-    values = {session_cookie(context)["value"] for context, _ in users}
+    values = {session_cookie(page.context)["value"] for page, _ in users}
     assert len(values) == len(users)
 
 
