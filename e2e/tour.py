@@ -4,6 +4,8 @@ Controls are found by their form names, not their labels: labels follow the page
 The states are those of tests/test_markup.py, reached in a real browser.
 """
 
+from .actions import put_in_cart
+
 PRODUCTS = {"mug": 2, "tee": 1, "cap": 3, "sock": 5}
 
 
@@ -41,11 +43,15 @@ def greeting(page):
 
 def cart(page):
     """Products added, the full cart, and each cart form refusing a change."""
+    # The products page after its form has added one; the others are set-up, sent as its
+    # form would send them.
+    *others, (product_id, quantity) = PRODUCTS.items()
+    for other_id, other_quantity in others:
+        put_in_cart(page.context, other_id, other_quantity)
     page.goto("/products")
-    for product_id, quantity in PRODUCTS.items():
-        adding = form(page, "/cart/add", product_id)
-        adding.locator("input[name=quantity]").fill(str(quantity))
-        send(adding)
+    adding = form(page, "/cart/add", product_id)
+    adding.locator("input[name=quantity]").fill(str(quantity))
+    send(adding)
     yield "products, one just added"
     page.goto("/cart")
     yield "cart with several lines"
